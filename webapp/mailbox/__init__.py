@@ -1,0 +1,1 @@
+"""Answers fetched from the support mailbox."""

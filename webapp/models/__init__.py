@@ -1,0 +1,15 @@
+"""Database models. Timestamps are stored in UTC (timezone-aware) and shown in the school's zone."""
+
+from .outbox import OutboxMessage
+from .requests import Attachment, HistoryEntry, RequestCounter, SupportRequest
+from .staff import SlaAlert, StaffAccount
+
+__all__ = [
+    "Attachment",
+    "HistoryEntry",
+    "OutboxMessage",
+    "RequestCounter",
+    "SlaAlert",
+    "StaffAccount",
+    "SupportRequest",
+]

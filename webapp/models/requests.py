@@ -1,0 +1,101 @@
+"""The register of requests: a request, its files, its history and the yearly numbering."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utc_now
+
+# Where a request came from: the web form, or a channel recorded by staff (seed 000, seed 002).
+CHANNELS = ("web", "phone", "in_person", "class_chat", "email")
+AUTHOR_ROLES = ("student", "parent", "teacher")
+STATUSES = ("new", "assigned", "in_work", "answered", "closed")
+
+
+class RequestCounter(db.Model):
+    """The last number given out in a year; bumped atomically to number requests."""
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class SupportRequest(db.Model):
+    __tablename__ = "support_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(16), unique=True)  # "2026-00042"
+    status_token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The form's one-time key: a resubmitted page finds the request it already created.
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+    channel: Mapped[str] = mapped_column(sa.String(16), default="web")
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    recorded_by: Mapped[str | None] = mapped_column(sa.String(40))  # staff id for phone etc.
+
+    author_name: Mapped[str] = mapped_column(sa.String(200))
+    author_role: Mapped[str] = mapped_column(sa.String(16))
+    class_name: Mapped[str | None] = mapped_column(sa.String(16))
+    request_type: Mapped[str] = mapped_column(sa.String(40), index=True)
+    description: Mapped[str] = mapped_column(sa.Text)
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(32))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    consent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    consent_version: Mapped[str] = mapped_column(sa.String(40))
+    consent_oral: Mapped[bool] = mapped_column(default=False)
+
+    status: Mapped[str] = mapped_column(sa.String(16), default="new", index=True)
+    routed_role: Mapped[str] = mapped_column(sa.String(40))
+    assignee: Mapped[str | None] = mapped_column(sa.String(40), index=True)  # staff id
+    confidential: Mapped[bool] = mapped_column(default=False)
+
+    assign_due: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    take_due: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    process_due: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    assigned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    taken_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+    history: Mapped[list[HistoryEntry]] = relationship(
+        back_populates="request", order_by="HistoryEntry.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<SupportRequest {self.number} {self.status}>"
+
+
+class Attachment(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("support_request.id"), index=True)
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int]
+    # File name inside the instance folder's uploads directory (never served statically).
+    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+
+    request: Mapped[SupportRequest] = relationship(back_populates="attachments")
+
+
+class HistoryEntry(db.Model):
+    """One event in a request's life. Rows are only ever added, never changed."""
+
+    __tablename__ = "history_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("support_request.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    actor: Mapped[str] = mapped_column(sa.String(40))  # staff id, "author" or "system"
+    action: Mapped[str] = mapped_column(sa.String(32))
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    # Public entries appear on the author's status page; internal notes never do.
+    public: Mapped[bool] = mapped_column(default=False)
+
+    request: Mapped[SupportRequest] = relationship(back_populates="history")

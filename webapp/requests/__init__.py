@@ -1,0 +1,1 @@
+"""The register's rules: numbering, routing, submission, and the life of a request."""

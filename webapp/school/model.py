@@ -1,0 +1,323 @@
+"""The typed school profile: every fact about a school that the site and the app show or use.
+
+A school adopts the product by editing one YAML file that validates against `SchoolProfile`.
+Messages raised here are shown to the person editing the file, so they are in Russian.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    model_validator,
+)
+
+
+def _check_email(value: str) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(f"«{value}» — не адрес электронной почты") from exc
+
+
+def _check_phone(value: str) -> str:
+    """Accept any Russian way of writing a number; keep the school's own spelling for display."""
+    try:
+        parsed = phonenumbers.parse(value, "RU")
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"«{value}» — не номер телефона") from exc
+    if not phonenumbers.is_possible_number(parsed):
+        raise ValueError(f"«{value}» — не номер телефона")
+    return value
+
+
+def _check_time(value: str) -> str:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise ValueError(f"«{value}» — время нужно записать как ЧЧ:ММ, например 08:00")
+    return value
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"«{value}» — неизвестный часовой пояс (пример: Europe/Moscow)") from exc
+    return value
+
+
+Email = Annotated[str, AfterValidator(_check_email)]
+Phone = Annotated[str, AfterValidator(_check_phone)]
+ClockTime = Annotated[str, AfterValidator(_check_time)]
+TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
+Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES = {
+    "mon": "понедельник",
+    "tue": "вторник",
+    "wed": "среда",
+    "thu": "четверг",
+    "fri": "пятница",
+    "sat": "суббота",
+    "sun": "воскресенье",
+}
+
+# What a role may do on the staff desk. A school grants these per role in its profile.
+Permission = Literal[
+    "assign",  # hand a request to a specialist, reassign
+    "register_calls",  # record a request received by phone, in person, in a chat or by e-mail
+    "view_all",  # see every request that is not confidential
+    "view_confidential",  # see requests of confidential types (the psychologist's)
+    "approve_extensions",  # agree or decline a longer deadline
+    "answer",  # take into work and answer the requests routed to them
+    "manage_staff",  # create and disable staff accounts
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class School(_Strict):
+    full_name: Text
+    short_name: Annotated[str, Field(min_length=1, max_length=120)]
+    address: Text
+    site_url: HttpUrl
+    timezone: TimeZoneName
+
+
+class WorkingHours(_Strict):
+    days: list[Weekday] = Field(min_length=1)
+    start: ClockTime
+    end: ClockTime
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> WorkingHours:
+        if self.start >= self.end:
+            raise ValueError(
+                f"начало рабочего дня ({self.start}) должно быть раньше конца ({self.end})"
+            )
+        return self
+
+    def describe(self) -> str:
+        """'понедельник–пятница, 08:00–17:00' for consecutive days, otherwise a list."""
+        idx = sorted(WEEKDAYS.index(d) for d in set(self.days))
+        consecutive = idx == list(range(idx[0], idx[-1] + 1))
+        if consecutive and len(idx) > 2:
+            days = f"{WEEKDAY_NAMES[WEEKDAYS[idx[0]]]}–{WEEKDAY_NAMES[WEEKDAYS[idx[-1]]]}"
+        else:
+            days = ", ".join(WEEKDAY_NAMES[WEEKDAYS[i]] for i in idx)
+        return f"{days}, {self.start}–{self.end}"
+
+
+class Deadlines(_Strict):
+    assign_minutes: int = Field(gt=0, le=24 * 60)
+    take_into_work_minutes: int = Field(gt=0, le=24 * 60)
+    process_hours: int = Field(gt=0, le=24 * 30)
+    # "calendar": clocks run round the clock; "working_hours": only in the service's hours.
+    clock: Literal["calendar", "working_hours"] = "working_hours"
+
+
+class Support(_Strict):
+    name: Text
+    email: Email
+    phone: Phone
+    hours: WorkingHours
+    deadlines: Deadlines
+
+
+class Role(_Strict):
+    id: Key
+    title: Text
+    duties: Text
+    permissions: list[Permission] = []
+
+
+class StaffMember(_Strict):
+    id: Key
+    name: Text
+    position: Text
+    roles: list[Key] = Field(min_length=1)
+    email: Email
+    phone: Phone | None = None
+    # Shown on the public site (the contacts page); otherwise known to the desk only.
+    public: bool = False
+
+
+class RequestType(_Strict):
+    id: Key
+    title: Text
+    hint: str = ""
+    route_to: Key
+    # Requests of a confidential type are seen only by the routed role and the head of service.
+    confidential: bool = False
+
+
+class Order(_Strict):
+    number: Annotated[str, Field(min_length=1, max_length=40)]
+    date: dt.date
+
+
+class Responsible(_Strict):
+    """The person the director's order makes responsible for distance-learning support."""
+
+    staff: Key
+    order: Order
+    # "all": a copy of every request; otherwise a copy of requests of the listed types only.
+    notify: Literal["all"] | list[Key] = "all"
+
+
+class Platform(_Strict):
+    id: Key
+    name: Text
+    purpose: Text
+    url: HttpUrl | None = None
+    phone: Phone | None = None
+    phone_note: str = ""
+    email: Email | None = None
+    in_app_help: str = ""
+    contact_about: Text
+    note: str = ""
+    checked: dt.date
+
+
+class Channel(_Strict):
+    id: Key
+    title: Text
+    details: Text
+
+
+class Consultations(_Strict):
+    intro: Text
+    forms: list[Text] = Field(min_length=1)
+    given_by: list[Text] = Field(min_length=1)
+    how_to_ask: Text
+
+
+class Link(_Strict):
+    title: Text
+    url: HttpUrl | None = None
+    file: str | None = None
+    date: dt.date | None = None
+    kind: Literal["act", "link"] = "link"
+
+    @model_validator(mode="after")
+    def _url_or_file(self) -> Link:
+        if (self.url is None) == (self.file is None):
+            raise ValueError("у ссылки должен быть ровно один из ключей url или file")
+        return self
+
+
+class Links(_Strict):
+    updated: dt.date
+    items: list[Link] = Field(min_length=1)
+
+
+class LegalAct(_Strict):
+    title: Text
+    url: HttpUrl | None = None
+
+
+class Privacy(_Strict):
+    operator: Text
+    consent_version: Annotated[str, Field(min_length=1, max_length=40)]
+    retention: Text
+
+
+class SchoolProfile(_Strict):
+    school: School
+    support: Support
+    roles: list[Role] = Field(min_length=1)
+    staff: list[StaffMember] = Field(min_length=1)
+    request_types: list[RequestType] = Field(min_length=1)
+    head_role: Key
+    responsible: Responsible
+    platforms: list[Platform] = []
+    channels: list[Channel] = Field(min_length=1)
+    consultations: Consultations
+    links: Links
+    legal_basis: list[LegalAct] = Field(min_length=1)
+    privacy: Privacy
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> SchoolProfile:
+        role_ids = _unique("roles", [r.id for r in self.roles])
+        staff_ids = _unique("staff", [s.id for s in self.staff])
+        type_ids = _unique("request_types", [t.id for t in self.request_types])
+        _unique("platforms", [p.id for p in self.platforms])
+        _unique("channels", [c.id for c in self.channels])
+        if self.head_role not in role_ids:
+            raise ValueError(f"head_role: роль «{self.head_role}» не описана в roles")
+        for i, member in enumerate(self.staff):
+            for role in member.roles:
+                if role not in role_ids:
+                    raise ValueError(f"staff[{i}].roles: роль «{role}» не описана в roles")
+        for i, rtype in enumerate(self.request_types):
+            if rtype.route_to not in role_ids:
+                raise ValueError(
+                    f"request_types[{i}].route_to: роль «{rtype.route_to}» не описана в roles"
+                )
+            if not self.staff_with_role(rtype.route_to):
+                raise ValueError(
+                    f"request_types[{i}].route_to: в штате нет сотрудника с ролью "
+                    f"«{rtype.route_to}»"
+                )
+        if self.responsible.staff not in staff_ids:
+            raise ValueError(f"responsible.staff: сотрудник «{self.responsible.staff}» не найден")
+        if isinstance(self.responsible.notify, list):
+            for t in self.responsible.notify:
+                if t not in type_ids:
+                    raise ValueError(f"responsible.notify: вид обращения «{t}» не описан")
+        if not self.staff_with_role(self.head_role):
+            raise ValueError(f"head_role: в штате нет сотрудника с ролью «{self.head_role}»")
+        return self
+
+    # Look-ups used by the site and the app.
+    def role(self, role_id: str) -> Role:
+        return next(r for r in self.roles if r.id == role_id)
+
+    def request_type(self, type_id: str) -> RequestType | None:
+        return next((t for t in self.request_types if t.id == type_id), None)
+
+    def staff_member(self, staff_id: str) -> StaffMember | None:
+        return next((s for s in self.staff if s.id == staff_id), None)
+
+    def staff_with_role(self, role_id: str) -> list[StaffMember]:
+        return [s for s in self.staff if role_id in s.roles]
+
+    def permissions_of(self, staff_id: str) -> set[str]:
+        member = self.staff_member(staff_id)
+        if member is None:
+            return set()
+        return {p for r in member.roles for p in self.role(r).permissions}
+
+    @property
+    def responsible_person(self) -> StaffMember:
+        member = self.staff_member(self.responsible.staff)
+        assert member is not None  # checked by the validator
+        return member
+
+    @property
+    def head_of_service(self) -> StaffMember:
+        return self.staff_with_role(self.head_role)[0]
+
+
+def _unique(section: str, ids: list[str]) -> set[str]:
+    seen: set[str] = set()
+    for value in ids:
+        if value in seen:
+            raise ValueError(f"{section}: идентификатор «{value}» повторяется")
+        seen.add(value)
+    return seen
