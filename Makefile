@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine: `make run` and `make test` (see README.md).
 PYTHON ?= python3
 VENV := .venv
+export NO_MKDOCS_2_WARNING := 1
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 

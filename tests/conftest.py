@@ -146,3 +146,11 @@ def page(browser):
 @pytest.fixture
 def unique() -> str:
     return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """built_site("demo") / built_site("other_school"): the help site, built once per run."""
+    from tests.support.site import SiteBuilder
+
+    return SiteBuilder(tmp_path_factory.mktemp("help-site"))

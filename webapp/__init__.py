@@ -8,16 +8,24 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
-from .extensions import csrf, db, limiter, login_manager, mail, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import mail as mail_extension  # `mail` would clash with the webapp.mail package
 from .school import load_profile
 
 log = logging.getLogger(__name__)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=str(config.ROOT / "instance"), instance_relative_config=True)
+    # static_folder=None: the app's own files are served under APP_PREFIX (see serve_static).
+    app = Flask(
+        __name__,
+        instance_path=str(config.ROOT / "instance"),
+        instance_relative_config=True,
+        static_folder=None,
+    )
     app.config.from_object(config.DefaultConfig)
     app.config.from_pyfile("config.py", silent=True)
     load_environment(app)
@@ -26,6 +34,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     finish_config(app)
 
     app.extensions["school_profile"] = load_profile(app.config["SCHOOL_PROFILE"])
+    serve_static(app)
+    trust_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -72,10 +82,26 @@ def finish_config(app: Flask) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
 
+def serve_static(app: Flask) -> None:
+    """The app's CSS/JS live under the prefix, so nginx proxies one path (/app) and no more."""
+    app.static_folder = "static"
+    app.static_url_path = f"{app.config['APP_PREFIX']}/static"
+    app.add_url_rule(
+        f"{app.static_url_path}/<path:filename>", endpoint="static", view_func=app.send_static_file
+    )
+
+
+def trust_proxy(app: Flask) -> None:
+    """Behind nginx: take the visitor's address (rate limits) and scheme from its headers."""
+    count = app.config["PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"))
-    mail.init_app(app)
+    mail_extension.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -30,8 +30,42 @@ class DefaultConfig:
     MAIL_TIMEOUT = 15  # seconds for every SMTP conversation
     MAIL_CA_FILE: str | None = None  # extra trusted CA bundle for a school's own mail server
 
-    RATELIMIT_STORAGE_URI = "memory://"
+    # The support mailbox that `mailbox fetch` reads (answers sent from staff's mail clients).
+    IMAP_HOST: str | None = None  # e.g. imap.mail.ru or imap.yandex.ru; unset: fetching is off
+    IMAP_PORT = 993
+    IMAP_USE_SSL = True  # True: TLS from the start (993); False: STARTTLS on 143, still verified
+    IMAP_USERNAME: str | None = None
+    IMAP_PASSWORD: str | None = None  # an app password for mail.ru / Yandex
+    IMAP_FOLDER = "INBOX"
+    IMAP_PROCESSED_FOLDER: str | None = None  # move processed answers there; unset: flag only
+    IMAP_CA_FILE: str | None = None  # extra trusted CA bundle for a school's own IMAP server
+    IMAP_TIMEOUT = 30  # seconds for every IMAP operation
+    IMAP_SINCE_DAYS = 14  # look at messages received in the last N days
+    MAILBOX_MAX_BYTES = 2 * 1024 * 1024  # larger messages are left in the mailbox
+
+    # Links in e-mails (the private status page) are built from this address.
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # Attachments of requests; outside every served folder.
+    UPLOAD_DIR = str(ROOT / "instance" / "uploads")
+    # Outbox delivery: batch size, retries with growing delays, then "failed".
+    OUTBOX_BATCH = 20
+    OUTBOX_MAX_ATTEMPTS = 10
+    OUTBOX_RETRY_SECONDS = 60  # first delay; doubles with every failed attempt
+    OUTBOX_RETRY_MAX_SECONDS = 3600
+    OUTBOX_POLL_SECONDS = 5  # how often `outbox work` looks for due mail
+    # Number of reverse proxies (nginx) in front of the app whose X-Forwarded-For to trust.
+    PROXY_COUNT = 0
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"  # redis://127.0.0.1:6379 when several processes serve
+    # Per-address limit on sending the form (Flask-Limiter syntax).
+    FORM_RATE_LIMIT = "5 per minute;30 per hour"
     RATELIMIT_HEADERS_ENABLED = True
+    # Staff sign-in: attempts per address (Flask-Limiter syntax), then the account's own lockout.
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT_MINUTES = 15
+    DESK_PAGE_SIZE = 50
     WTF_CSRF_TIME_LIMIT = None  # a family may keep the form open for a long time
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024

@@ -32,3 +32,23 @@ def launch_chromium():
             yield browser
         finally:
             browser.close()
+
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (shipped by axe-playwright-python, served from disk) on the open page."""
+    from pathlib import Path
+
+    import axe_playwright_python
+
+    page.add_script_tag(path=str(Path(axe_playwright_python.__file__).with_name("axe.min.js")))
+    result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    return [
+        {"rule": v["id"], "help": v["help"], "where": [n["target"] for n in v["nodes"][:5]]}
+        for v in result["violations"]
+    ]

@@ -3,6 +3,6 @@
 The profile chooses calendar time or the service's working hours (`support.deadlines.clock`).
 """
 
-from .clock import add_service_time, next_opening
+from .clock import add_service_time, is_open, next_opening, service_time_between
 
-__all__ = ["add_service_time", "next_opening"]
+__all__ = ["add_service_time", "is_open", "next_opening", "service_time_between"]

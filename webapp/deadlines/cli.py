@@ -1,6 +1,55 @@
 """`flask --app wsgi sla ...`: Deadline control."""
 
+import datetime as dt
+
 import click
 from flask.cli import AppGroup
 
+from ..extensions import db
+from ..formatting import local_datetime
+from ..models.types import utc_now
+from ..school import current_school
+from ..school.model import WEEKDAY_NAMES, WEEKDAYS
+from .calendar import WorkCalendar
+from .sla import check_breaches
+
 sla = AppGroup("sla", help="Deadline control.")
+
+CLOCK_NAMES = {
+    "assign": "передача специалисту",
+    "take": "принятие в работу",
+    "process": "обработка",
+}
+
+
+@sla.command("check")
+def check_command() -> None:
+    """Alert the head of the service once per missed deadline (for cron or a timer)."""
+    breaches = check_breaches(utc_now())
+    db.session.commit()
+    profile = current_school()
+    for b in breaches:
+        due = local_datetime(profile, b.due)
+        click.echo(f"№ {b.request.number}: просрочен срок «{CLOCK_NAMES[b.clock]}» ({due})")
+    head = profile.head_of_service
+    click.echo(
+        f"Новых нарушений сроков: {len(breaches)}."
+        + (f" Письма для {head.name} поставлены в очередь отправки." if breaches else "")
+    )
+
+
+@sla.command("calendar")
+@click.argument("year", type=int, default=lambda: dt.date.today().year)
+def calendar_command(year: int) -> None:
+    """Print the service's days off and unusual working days in YEAR."""
+    calendar = WorkCalendar.of(current_school())
+    day = dt.date(year, 1, 1)
+    click.echo(f"Календарь службы на {year} год (кроме обычных рабочих дней и выходных):")
+    while day.year == year:
+        worked, why = calendar.explain(day)
+        usual = day.weekday() in calendar.weekdays
+        if worked != usual or day in calendar.working_days or day in calendar.days_off:
+            mark = "работает" if worked else "не работает"
+            click.echo(f"  {day:%d.%m.%Y} {WEEKDAY_NAMES[WEEKDAYS[day.weekday()]]}: {mark} — {why}")
+        day += dt.timedelta(days=1)
+

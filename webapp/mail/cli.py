@@ -1,6 +1,82 @@
-"""`flask --app wsgi outbox ...`: Delivery of queued e-mail."""
+"""`flask --app wsgi outbox ...`: delivery of queued e-mail (for cron, a systemd timer, a worker)."""
+
+from __future__ import annotations
+
+import signal
+import threading
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-outbox = AppGroup("outbox", help="Delivery of queued e-mail.")
+from ..extensions import db
+from ..formatting import local_datetime
+from ..school import current_school
+from .outbox import DeliveryReport, deliver_due, failed_messages, requeue
+
+outbox = AppGroup("outbox", help="Отправка писем из очереди (outbox).")
+
+
+@outbox.command("send")
+@click.option("--limit", default=1000, show_default=True, help="Не больше стольких писем за запуск.")
+def send_command(limit: int) -> None:
+    """Отправить письма, которым пришёл срок, и выйти (для cron или таймера systemd)."""
+    report = deliver_due(current_app._get_current_object(), limit=limit)
+    _print_report(report)
+    if report.server_unreachable:
+        raise SystemExit(1)
+
+
+@outbox.command("work")
+@click.option("--interval", type=float, default=None, help="Пауза между проверками, секунд.")
+def work_command(interval: float | None) -> None:
+    """Отправлять письма постоянно, пока процесс не остановят (Ctrl-C, SIGTERM)."""
+    app = current_app._get_current_object()
+    pause = interval if interval is not None else app.config["OUTBOX_POLL_SECONDS"]
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo(f"Отправка писем запущена: сервер {app.config['MAIL_SERVER']}:{app.config['MAIL_PORT']}, "
+               f"проверка каждые {pause:g} с. Остановить: Ctrl-C.")  # fmt: skip
+    while not stop.is_set():
+        report = deliver_due(app)
+        if report.sent or report.errors:
+            _print_report(report)
+        stop.wait(pause)
+    click.echo("Отправка писем остановлена.")
+
+
+@outbox.command("failed")
+def failed_command() -> None:
+    """Показать письма, которые так и не удалось отправить."""
+    messages = failed_messages()
+    if not messages:
+        click.echo("Неотправленных писем нет.")
+        return
+    profile = current_school()
+    click.echo(f"Не удалось отправить писем: {len(messages)}")
+    for m in messages:
+        click.echo(f"#{m.id}  {local_datetime(profile, m.created_at)}  {m.kind}  → {m.recipient}  "
+                   f"попыток: {m.attempts}")  # fmt: skip
+        click.echo(f"     {m.subject}")
+        click.echo(f"     ошибка: {m.last_error}")
+    click.echo("Повторить отправку: flask --app wsgi outbox retry ID … или outbox retry --all")
+
+
+@outbox.command("retry")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all", "everything", is_flag=True, help="Все неотправленные письма.")
+def retry_command(ids: tuple[int, ...], everything: bool) -> None:
+    """Вернуть неотправленные письма в очередь с новым набором попыток."""
+    if not ids and not everything:
+        raise click.UsageError("Укажите номера писем (из outbox failed) или --all.")
+    count = requeue(None if everything else list(ids))
+    db.session.commit()
+    click.echo(f"Возвращено в очередь писем: {count}")
+
+
+def _print_report(report: DeliveryReport) -> None:
+    click.echo(f"Отправлено: {report.sent}; отложено до следующей попытки: {report.retried}; "
+               f"не отправлено окончательно: {report.failed}")  # fmt: skip
+    for error in report.errors[:10]:
+        click.echo(f"  ошибка: {error}", err=True)

@@ -3,4 +3,28 @@
 import click
 from flask.cli import AppGroup
 
+from .fetch import MailboxError, fetch_answers
+
 mailbox = AppGroup("mailbox", help="Answers fetched from the support mailbox.")
+
+
+@mailbox.command("fetch")
+def fetch_command() -> None:
+    """Forward the specialists' e-mailed answers to the authors (for cron or a timer)."""
+    try:
+        report = fetch_answers()
+    except MailboxError as exc:
+        click.echo(f"Ошибка: {exc}", err=True)
+        raise click.exceptions.Exit(1) from None
+    answered, left = report.with_status("answered"), report.with_status("left")
+    already = report.with_status("already")
+    for _uid, outcome in answered:
+        click.echo(f"№ {outcome.number}: {outcome.reason}.")
+    if left:
+        click.echo("Оставлены в ящике (разберите вручную):")
+    for uid, o in left:
+        click.echo(f"  письмо {uid} от {o.sender}, тема «{o.subject}»: {o.reason}")
+    summary = f"Переслано ответов: {len(answered)}; оставлено в ящике: {len(left)}"
+    if already:
+        summary += f"; отмечено как обработанные раньше: {len(already)}"
+    click.echo(summary + ".")

@@ -23,8 +23,39 @@ class RequestCounter(db.Model):
     last: Mapped[int] = mapped_column(default=0)
 
 
+def search_key(name: str) -> str:
+    """How names are compared in the desk's search: case-folded, «ё» as «е», single spaces.
+
+    Stored beside the name (SQLite's lower() knows no Cyrillic), so a prefix search is a range
+    scan of one index on both databases.
+    """
+    return " ".join(name.casefold().replace("ё", "е").split())
+
+
+def _author_key_default(context) -> str:
+    return search_key(context.get_current_parameters()["author_name"])
+
+
 class SupportRequest(db.Model):
     __tablename__ = "support_request"
+    # The desk's lists: each filter is served by an index that also gives the order (newest
+    # first); the overdue filter and `sla check` use (status, <clock>_due).
+    __table_args__ = (
+        sa.Index("ix_support_request_status_received", "status", "received_at"),
+        sa.Index("ix_support_request_type_received", "request_type", "received_at"),
+        sa.Index("ix_support_request_assignee_received", "assignee", "received_at"),
+        sa.Index("ix_support_request_routed_received", "routed_role", "received_at"),
+        sa.Index("ix_support_request_confidential_received", "confidential", "received_at"),
+        sa.Index("ix_support_request_recorded_by", "recorded_by"),
+        sa.Index("ix_support_request_status_assign_due", "status", "assign_due"),
+        sa.Index("ix_support_request_status_take_due", "status", "take_due"),
+        sa.Index("ix_support_request_status_process_due", "status", "process_due"),
+        sa.Index(
+            "ix_support_request_pending_extension", "received_at",
+            sqlite_where=sa.text("extension_due IS NOT NULL"),
+            postgresql_where=sa.text("extension_due IS NOT NULL"),
+        ),  # fmt: skip
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(16), unique=True)  # "2026-00042"
@@ -38,9 +69,15 @@ class SupportRequest(db.Model):
     recorded_by: Mapped[str | None] = mapped_column(sa.String(40))  # staff id for phone etc.
 
     author_name: Mapped[str] = mapped_column(sa.String(200))
+    # search_key(author_name), for the desk's search by the beginning of a name.
+    author_key: Mapped[str] = mapped_column(
+        sa.String(200).with_variant(sa.String(200, collation="C"), "postgresql"),
+        default=_author_key_default,
+        index=True,
+    )
     author_role: Mapped[str] = mapped_column(sa.String(16))
     class_name: Mapped[str | None] = mapped_column(sa.String(16))
-    request_type: Mapped[str] = mapped_column(sa.String(40), index=True)
+    request_type: Mapped[str] = mapped_column(sa.String(40))
     description: Mapped[str] = mapped_column(sa.Text)
     contact_phone: Mapped[str | None] = mapped_column(sa.String(32))
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
@@ -48,18 +85,23 @@ class SupportRequest(db.Model):
     consent_version: Mapped[str] = mapped_column(sa.String(40))
     consent_oral: Mapped[bool] = mapped_column(default=False)
 
-    status: Mapped[str] = mapped_column(sa.String(16), default="new", index=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default="new")
     routed_role: Mapped[str] = mapped_column(sa.String(40))
-    assignee: Mapped[str | None] = mapped_column(sa.String(40), index=True)  # staff id
+    assignee: Mapped[str | None] = mapped_column(sa.String(40))  # staff id
     confidential: Mapped[bool] = mapped_column(default=False)
 
     assign_due: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     take_due: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    process_due: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    process_due: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     assigned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     taken_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # A longer processing term asked by the assignee, waiting for the head's decision.
+    extension_due: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    extension_reason: Mapped[str | None] = mapped_column(sa.Text)
+    extension_requested_by: Mapped[str | None] = mapped_column(sa.String(40))
+    extension_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="Attachment.id"
@@ -97,5 +139,7 @@ class HistoryEntry(db.Model):
     text: Mapped[str] = mapped_column(sa.Text, default="")
     # Public entries appear on the author's status page; internal notes never do.
     public: Mapped[bool] = mapped_column(default=False)
+    # The staff member the event concerns (the new assignee), shown on the desk only.
+    target_staff: Mapped[str | None] = mapped_column(sa.String(40))
 
     request: Mapped[SupportRequest] = relationship(back_populates="history")

@@ -22,19 +22,29 @@ class StaffAccount(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # Bumped by a new password or disabling: sessions signed in before it stop working.
+    session_version: Mapped[int] = mapped_column(default=0)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses disabled accounts
         return self.active
 
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
 
 class SlaAlert(db.Model):
-    """One row per request and clock: the head of service is alerted once per breach."""
+    """One row per request, clock and deadline: the head of service is alerted once per breach.
+
+    The deadline is part of the key so that a processing term extended by the head, then missed
+    again, is a new breach with its own alert.
+    """
 
     __tablename__ = "sla_alert"
-    __table_args__ = (sa.UniqueConstraint("request_id", "clock"),)
+    __table_args__ = (sa.UniqueConstraint("request_id", "clock", "due_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("support_request.id"))
     clock: Mapped[str] = mapped_column(sa.String(16))  # assign | take | process
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # the deadline that was missed
     alerted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -122,12 +122,46 @@ class WorkingHours(_Strict):
         return f"{days}, {self.start}–{self.end}"
 
 
+def _check_soon_minutes(value: int) -> int:
+    if not 0 <= value <= 24 * 60:
+        raise ValueError(f"«{value}» — нужно число минут от 0 до 1440")
+    return value
+
+
+def _check_soon_percent(value: int) -> int:
+    if not 0 <= value <= 100:
+        raise ValueError(f"«{value}» — нужно число процентов от 0 до 100")
+    return value
+
+
 class Deadlines(_Strict):
     assign_minutes: int = Field(gt=0, le=24 * 60)
     take_into_work_minutes: int = Field(gt=0, le=24 * 60)
     process_hours: int = Field(gt=0, le=24 * 30)
     # "calendar": clocks run round the clock; "working_hours": only in the service's hours.
     clock: Literal["calendar", "working_hours"] = "working_hours"
+    # The desk marks a clock "soon" when what is left is at most soon_minutes or at most
+    # soon_percent of the whole clock, whichever is larger.
+    soon_minutes: Annotated[int, AfterValidator(_check_soon_minutes)] = 10
+    soon_percent: Annotated[int, AfterValidator(_check_soon_percent)] = 20
+
+
+class HolidayCalendar(_Strict):
+    """The school's corrections to the Russian production calendar (webapp/deadlines/calendar.py)."""
+
+    # Public holidays and the government's transferred working days, from the `holidays` package.
+    russian: bool = True
+    # Days the service does not work although the calendar says it does, and the reverse.
+    days_off: list[dt.date] = []
+    working_days: list[dt.date] = []
+
+    @model_validator(mode="after")
+    def _no_day_both_ways(self) -> HolidayCalendar:
+        both = sorted(set(self.days_off) & set(self.working_days))
+        if both:
+            days = ", ".join(d.isoformat() for d in both)
+            raise ValueError(f"день {days} указан и в days_off, и в working_days — оставьте один")
+        return self
 
 
 class Support(_Strict):
@@ -136,6 +170,7 @@ class Support(_Strict):
     phone: Phone
     hours: WorkingHours
     deadlines: Deadlines
+    calendar: HolidayCalendar = HolidayCalendar()
 
 
 class Role(_Strict):

@@ -1,6 +1,109 @@
-"""`flask --app wsgi staff ...`: Staff accounts."""
+"""`flask --app wsgi staff ...`: staff accounts for the people in the school profile."""
+
+from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
-staff = AppGroup("staff", help="Staff accounts.")
+from ..extensions import db
+from ..models import StaffAccount
+from ..models.types import utc_now
+from ..school import current_school
+from . import accounts
+
+staff = AppGroup("staff", help="Учётные записи сотрудников службы (из профиля школы).")
+
+
+def _fail(error: accounts.AccountError):
+    db.session.rollback()
+    raise click.ClickException(str(error))
+
+
+def _password_option(func):
+    return click.option(
+        "--password",
+        prompt="Пароль",
+        hide_input=True,
+        confirmation_prompt="Пароль ещё раз",
+        help=f"Пароль (не короче {accounts.MIN_PASSWORD_LENGTH} символов); без ключа спросит.",
+    )(func)
+
+
+@staff.command("create")
+@click.argument("staff_id")
+@_password_option
+def create(staff_id: str, password: str) -> None:
+    """Создать учётную запись сотрудника STAFF_ID (его id из профиля)."""
+    try:
+        accounts.create_account(current_school(), staff_id, password)
+    except accounts.AccountError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Учётная запись «{staff_id}» создана.")
+
+
+@staff.command("password")
+@click.argument("staff_id")
+@_password_option
+def password(staff_id: str, password: str) -> None:
+    """Задать новый пароль (снимает блокировку и включает отключённую запись)."""
+    try:
+        accounts.set_password(staff_id, password)
+    except accounts.AccountError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Пароль для «{staff_id}» изменён; прежние входы завершены.")
+
+
+@staff.command("disable")
+@click.argument("staff_id")
+def disable(staff_id: str) -> None:
+    """Отключить учётную запись: войти с ней больше нельзя."""
+    try:
+        accounts.disable_account(staff_id)
+    except accounts.AccountError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Учётная запись «{staff_id}» отключена.")
+
+
+@staff.command("list")
+def list_accounts() -> None:
+    """Сотрудники профиля и их учётные записи."""
+    profile = current_school()
+    found = {a.staff_id: a for a in db.session.scalars(sa.select(StaffAccount))}
+    for member in profile.staff:
+        account = found.get(member.id)
+        roles = ", ".join(profile.role(r).title for r in member.roles)
+        click.echo(f"{member.id:<14} {_state(account):<22} {member.name} — {roles}")
+    for staff_id in sorted(set(found) - {m.id for m in profile.staff}):
+        click.echo(f"{staff_id:<14} {'нет в профиле':<22} (вход закрыт, пока сотрудника нет в профиле)")
+
+
+def _state(account: StaffAccount | None) -> str:
+    if account is None:
+        return "нет учётной записи"
+    if not account.active:
+        return "отключена"
+    if account.locked_until and account.locked_until > utc_now():
+        return "временно заблокирована"
+    return "действует"
+
+
+@staff.command("init")
+def init() -> None:
+    """При первом запуске: учётная запись руководителя службы с одноразовым паролем."""
+    created = accounts.ensure_head_account(current_school())
+    if created is None:
+        click.echo("Учётные записи уже есть — ничего не изменено.")
+        return
+    db.session.commit()
+    staff_id, one_time = created
+    click.echo(
+        f"Создана учётная запись руководителя службы.\n"
+        f"  Логин:  {staff_id}\n"
+        f"  Пароль: {one_time}\n"
+        f"Пароль показан один раз. Войдите и смените его на странице «Сменить пароль» "
+        f"или командой: flask --app wsgi staff password {staff_id}"
+    )

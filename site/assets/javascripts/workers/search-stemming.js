@@ -1,0 +1,31 @@
+/* Search worker wrapper: the theme's worker plus stemming for whole words.
+ *
+ * The theme turns every typed word into a prefix query ("учителя" -> "учителя*") for
+ * type-ahead, and lunr skips the stemmer for such terms, so a full word in another form than the
+ * one on the page found nothing: "учителя" missed "учитель", although the index holds the stem
+ * "учител". Here a prefix term is passed through the search pipeline first ("учител*"), so both
+ * type-ahead and word forms work. The theme's worker sits next to this file; its name comes in
+ * the query string (it carries a content hash) and must look like one of the theme's workers.
+ */
+(function () {
+  "use strict";
+  var name = new URL(self.location.href).searchParams.get("worker") || "";
+  if (!/^search\.[0-9a-f]+\.min\.js$/.test(name)) {
+    throw new Error("search-stemming: unexpected worker name " + name);
+  }
+  importScripts(name);
+
+  var query = lunr.Index.prototype.query;
+  lunr.Index.prototype.query = function (build) {
+    var pipeline = this.pipeline;
+    return query.call(this, function (q) {
+      build.call(q, q);
+      q.clauses.forEach(function (clause) {
+        var match = /^([^*]+)\*$/.exec(clause.term);
+        if (!match || clause.usePipeline) return;
+        var stems = pipeline.runString(match[1]);
+        if (stems.length === 1 && stems[0]) clause.term = stems[0] + "*";
+      });
+    });
+  };
+})();

@@ -1,0 +1,59 @@
+"""What the e-mails of a new request say (rendered into the outbox; delivery is in test_outbox)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from tests.support.submissions import request_data
+from webapp.extensions import db
+from webapp.models import OutboxMessage
+from webapp.requests.service import submit_request
+
+UTC = dt.timezone.utc
+TUESDAY_MORNING = dt.datetime(2026, 3, 3, 5, 0, tzinfo=UTC)  # 10:00 in Yekaterinburg
+
+
+def message_for(recipient: str) -> OutboxMessage:
+    return db.session.scalars(sa.select(OutboxMessage).filter_by(recipient=recipient)).one()
+
+
+def test_the_specialist_gets_everything_needed_to_act(app):
+    with app.app_context():
+        submit_request(request_data(author_role="parent", class_name="3в"), received_at=TUESDAY_MORNING)
+        db.session.commit()
+        message = message_for("lebedev@school7-zarechny.example.ru")
+        assert message.subject == "[№ 2026-00001] Новое обращение: Техническая проблема"
+        for body in (message.body_text, message.body_html):
+            assert "Лебедев Павел Сергеевич" in body
+            assert "Смирнова Анна Сергеевна" in body and "родитель" in body and "3В" in body
+            assert "+7 912 345-67-89" in body and "anna.smirnova@example.ru" in body
+            assert "не включается камера" in body
+            assert "3 марта 2026, 10:00" in body  # received, in the school's time
+            assert "3 марта 2026, 10:30" in body  # to be assigned by
+            assert "http://127.0.0.1:5000/app/desk/" in body
+            assert "ответьте на это письмо" in body
+
+
+def test_the_acknowledgement_explains_what_happens_next(app):
+    with app.app_context():
+        req = submit_request(request_data(), received_at=TUESDAY_MORNING)
+        db.session.commit()
+        message = message_for("anna.smirnova@example.ru")
+        for body in (message.body_text, message.body_html):
+            assert "2026-00001" in body
+            assert "передадут специалисту до 3 марта 2026, 10:30" in body
+            assert "не позднее" in body
+            assert f"/app/status/{req.status_token}" in body
+            assert "8 (34377) 7-12-34" in body
+            assert "Сейчас служба не работает" not in body  # it is open on Tuesday morning
+
+
+def test_html_bodies_escape_what_the_author_typed(app):
+    with app.app_context():
+        submit_request(request_data(author_name='Анна "Ас" & Co', description="5 > 3 & 2 < 4"))
+        db.session.commit()
+        html = message_for("belov@school7-zarechny.example.ru").body_html
+        assert "Анна &#34;Ас&#34; &amp; Co" in html
+        assert "5 &gt; 3 &amp; 2 &lt; 4" in html

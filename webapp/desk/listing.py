@@ -1,0 +1,96 @@
+"""The desk's lists: what a person may see, filtered, searched and newest first.
+
+Every filter maps onto an index of `support_request` (see the model's `__table_args__`):
+status → (status, received_at); type → (request_type, status, received_at); specialist →
+(assignee, status, received_at); a specialist's own view → (routed_role, status, received_at);
+overdue → (status, <clock>_due); a name → author_key; a number → the unique number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..deadlines.sla import overdue_clause
+from ..extensions import db
+from ..models import SupportRequest
+from ..models.requests import STATUSES, search_key
+from ..requests import access
+from ..requests.numbering import format_number, numbering_year
+from ..school import SchoolProfile
+
+OPEN_STATUSES = ("new", "assigned", "in_work")
+# Lists count their rows up to this many: an exact count of a whole register is a full scan.
+COUNT_CAP = 10_000
+STATUS_FILTERS = ("open", "all", *STATUSES)
+UNASSIGNED = "none"
+
+_NUMBER = re.compile(r"№?\s*(\d{4})\s*[-–/]\s*(\d{1,6})")
+_SHORT_NUMBER = re.compile(r"№?\s*(\d{1,6})")
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str = "open"
+    request_type: str = ""
+    assignee: str = ""  # a staff id, UNASSIGNED, or "" for anyone
+    overdue: bool = False
+    extension: bool = False  # only those waiting for the head's decision on a longer term
+    q: str = ""
+
+
+def parse_number(profile: SchoolProfile, text: str, now: dt.datetime) -> str | None:
+    """'2026-42', '№ 2026-00042' → '2026-00042'; a bare '42' means this year's number 42."""
+    text = text.strip()
+    if match := _NUMBER.fullmatch(text):
+        return format_number(int(match.group(1)), int(match.group(2)))
+    if match := _SHORT_NUMBER.fullmatch(text):
+        return format_number(numbering_year(profile, now), int(match.group(1)))
+    return None
+
+
+def name_prefix_clause(text: str) -> sa.ColumnElement[bool]:
+    """Names starting with `text`, as a range over the author_key index (binary order)."""
+    key = search_key(text)
+    upper = key[:-1] + chr(ord(key[-1]) + 1)
+    return sa.and_(SupportRequest.author_key >= key, SupportRequest.author_key < upper)
+
+
+def register_query(
+    profile: SchoolProfile, staff_id: str, filters: Filters, now: dt.datetime
+) -> sa.Select:
+    r = SupportRequest
+    query = sa.select(r).where(access.visible_clause(profile, staff_id))
+    if filters.status == "open":
+        query = query.where(r.status.in_(OPEN_STATUSES))
+    elif filters.status in STATUSES:
+        query = query.where(r.status == filters.status)
+    if filters.request_type:
+        query = query.where(r.request_type == filters.request_type)
+    if filters.assignee == UNASSIGNED:
+        query = query.where(r.assignee.is_(None))
+    elif filters.assignee:
+        query = query.where(r.assignee == filters.assignee)
+    if filters.overdue:
+        query = query.where(overdue_clause(now))
+    if filters.extension:
+        query = query.where(r.extension_due.is_not(None))
+    if filters.q.strip():
+        query = query.where(_search_clause(profile, filters.q, now))
+    return query.order_by(r.received_at.desc(), r.id.desc())
+
+
+def _search_clause(profile: SchoolProfile, text: str, now: dt.datetime) -> sa.ColumnElement[bool]:
+    number = parse_number(profile, text, now)
+    if number is not None:
+        return SupportRequest.number == number
+    return name_prefix_clause(text)
+
+
+def capped_count(query: sa.Select, cap: int = COUNT_CAP) -> int:
+    """The number of rows of a list, or `cap` + 1 when there are more than `cap`."""
+    limited = query.order_by(None).with_only_columns(SupportRequest.id).limit(cap + 1).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(limited))

@@ -1,0 +1,172 @@
+"""One function per event: render templates/email/<name>.txt and .html, and queue the result.
+
+Other areas add their own functions here (answer_sent, sla_breach …) built on `queue_message`.
+Subjects carry the request number as `[№ 2026-00042]`; that is how replies find their request.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+
+from ..deadlines import next_opening
+from ..formatting import local_datetime
+from ..models import OutboxMessage, SupportRequest
+from ..requests.routing import may_see_details, route
+from ..requests.validation import author_role_title, format_phone
+from ..school import current_school
+from .outbox import enqueue
+
+def subject_for(req: SupportRequest, text: str) -> str:
+    return f"[№ {req.number}] {text}"
+
+
+def status_url(req: SupportRequest) -> str:
+    config = current_app.config
+    return f"{config['PUBLIC_BASE_URL'].rstrip('/')}{config['APP_PREFIX']}/status/{req.status_token}"
+
+
+def desk_url() -> str:
+    config = current_app.config
+    return f"{config['PUBLIC_BASE_URL'].rstrip('/')}{config['APP_PREFIX']}/desk/"
+
+
+def queue_message(
+    name: str, *, kind: str, recipient: str, subject: str, req: SupportRequest | None = None,
+    in_reply_to: str | None = None, **context,
+) -> OutboxMessage:
+    """Render email/<name>.txt and .html with `context` and queue them to `recipient`."""
+    profile = current_school()
+    context.update(school=profile, req=req, local=lambda moment: local_datetime(profile, moment))
+    return enqueue(
+        kind=kind,
+        recipient=recipient,
+        subject=subject,
+        body_text=render_template(f"email/{name}.txt", **context),
+        body_html=render_template(f"email/{name}.html", **context),
+        request=req,
+        reply_to=profile.support.email,
+        in_reply_to=in_reply_to,
+    )
+
+
+def request_received(req: SupportRequest) -> OutboxMessage | None:
+    """The acknowledgement to the author, when they left an e-mail address."""
+    if not req.contact_email:
+        return None
+    profile = current_school()
+    request_type = profile.request_type(req.request_type)
+    return queue_message(
+        "request_received",
+        kind="request_received",
+        recipient=req.contact_email,
+        subject=subject_for(req, "Ваше обращение принято"),
+        req=req,
+        type_title=request_type.title if request_type else req.request_type,
+        opening=next_opening(profile, req.received_at),
+        status_url=status_url(req),
+    )
+
+
+def request_routed(req: SupportRequest) -> list[OutboxMessage]:
+    """The new request to every specialist with the routed role, and the responsible's copy."""
+    profile = current_school()
+    found = route(profile, req.request_type)
+    context = {
+        "type_title": profile.request_type(req.request_type).title,
+        "role_title": profile.role(found.role).title,
+        "author_role": author_role_title(req.author_role),
+        "phone": format_phone(req.contact_phone),
+        "desk_url": desk_url(),
+    }
+    queued = []
+    for member in found.specialists:
+        queued.append(queue_message(
+            "request_routed", kind="request_routed", recipient=member.email, req=req,
+            subject=subject_for(req, f"Новое обращение: {context['type_title']}"),
+            member=member, copy=False, details=True, **context,
+        ))  # fmt: skip
+    if found.responsible is not None:
+        member = found.responsible
+        queued.append(queue_message(
+            "request_routed", kind="request_copy", recipient=member.email, req=req,
+            subject=subject_for(req, f"Копия: {context['type_title']}"),
+            member=member, copy=True, details=may_see_details(profile, member, found.confidential),
+            **context,
+        ))  # fmt: skip
+    return queued
+
+
+# The life of a request on the desk (webapp/requests/lifecycle.py).
+
+
+def request_desk_url(req: SupportRequest) -> str:
+    return f"{desk_url()}r/{req.id}"
+
+
+def answer_sent(req: SupportRequest, text: str, *, in_reply_to: str | None = None) -> OutboxMessage:
+    """The specialist's answer to the author, from the service's address."""
+    return queue_message(
+        "answer_sent", kind="answer_sent", recipient=req.contact_email, req=req,
+        subject=subject_for(req, "Ответ на ваше обращение"), in_reply_to=in_reply_to,
+        text=text, status_url=status_url(req),
+    )  # fmt: skip
+
+
+def question_to_author(req: SupportRequest, text: str) -> OutboxMessage:
+    """A specialist's question to the author, to clarify the request before answering."""
+    return queue_message(
+        "question_to_author", kind="question_to_author", recipient=req.contact_email, req=req,
+        subject=subject_for(req, "Уточнение по вашему обращению"),
+        text=text, status_url=status_url(req),
+    )  # fmt: skip
+
+
+def request_assigned(req: SupportRequest) -> OutboxMessage | None:
+    """The request handed to a specialist on the desk: they are told at once."""
+    profile = current_school()
+    member = profile.staff_member(req.assignee or "")
+    if member is None:
+        return None
+    return queue_message(
+        "request_assigned", kind="request_assigned", recipient=member.email, req=req,
+        subject=subject_for(req, "Вам передано обращение"), member=member,
+        type_title=profile.request_type(req.request_type).title, desk_url=request_desk_url(req),
+    )  # fmt: skip
+
+
+def extension_requested(req: SupportRequest) -> list[OutboxMessage]:
+    """Everyone who may agree a longer term learns that one is asked for."""
+    profile = current_school()
+    asker = profile.staff_member(req.extension_requested_by or "")
+    deciders = [s for s in profile.staff if "approve_extensions" in profile.permissions_of(s.id)]
+    return [
+        queue_message(
+            "extension_requested", kind="extension_requested", recipient=member.email, req=req,
+            subject=subject_for(req, "Просьба продлить срок"), member=member,
+            asker=asker.name if asker else req.extension_requested_by,
+            desk_url=request_desk_url(req),
+        )  # fmt: skip
+        for member in deciders
+    ]
+
+
+# Deadline control (webapp/deadlines/sla.py).
+
+SLA_CLOCK_TITLES = {
+    "assign": "передать обращение специалисту",
+    "take": "принять обращение в работу",
+    "process": "обработать обращение и ответить автору",
+}
+
+
+def sla_breach(req: SupportRequest, clock: str, due) -> OutboxMessage:
+    """To the head of the service: a deadline of one clock was missed."""
+    profile = current_school()
+    head = profile.head_of_service
+    assignee = profile.staff_member(req.assignee or "")
+    return queue_message(
+        "sla_breach", kind="sla_breach", recipient=head.email, req=req,
+        subject=subject_for(req, f"Нарушен срок: {SLA_CLOCK_TITLES[clock]}"), member=head,
+        step=SLA_CLOCK_TITLES[clock], due=due, assignee=assignee.name if assignee else None,
+        type_title=profile.request_type(req.request_type).title, desk_url=request_desk_url(req),
+    )  # fmt: skip

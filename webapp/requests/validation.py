@@ -1,0 +1,125 @@
+"""What a request may contain, for every channel (the web form and the hotline form alike).
+
+Each `clean_*` function returns the value as it is stored, or raises `InvalidInput` whose text
+is a Russian message for the person who typed it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from ..models.requests import AUTHOR_ROLES
+
+NAME_MAX = 200
+DESCRIPTION_MAX = 4000
+EMAIL_MAX = 254
+PHONE_MAX = 32
+CLASS_MAX = 16
+ROLES_WITH_CLASS = ("student", "parent")
+AUTHOR_ROLE_TITLES = {"student": "ученик", "parent": "родитель", "teacher": "учитель"}
+
+# A tag, a comment, a doctype or a character reference: markup, which no field needs.
+_MARKUP = re.compile(r"<\s*[A-Za-z/!?]|&(#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CLASS = re.compile(r"(1[01]|[1-9])\s*[-–—]?\s*[«\"]?([А-ЯЁа-яё])[»\"]?")
+
+
+class InvalidInput(ValueError):
+    pass
+
+
+def clean_text(value: str | None, *, max_length: int, multiline: bool = False) -> str:
+    text = (value or "").replace("\r\n", "\n").strip()
+    if not multiline and ("\n" in text or "\r" in text):
+        raise InvalidInput("Здесь нужна одна строка, без переносов.")
+    if "\r" in text or _CONTROL.search(text):
+        raise InvalidInput("В тексте есть служебные символы — наберите его заново.")
+    if _MARKUP.search(text):
+        raise InvalidInput("Уберите HTML-разметку (теги в угловых скобках, коды с «&»): нужен обычный текст.")
+    if len(text) > max_length:
+        raise InvalidInput(f"Слишком длинно: не больше {max_length} знаков (сейчас {len(text)}).")
+    return text
+
+
+def clean_name(value: str | None) -> str:
+    name = re.sub(r"\s+", " ", clean_text(value, max_length=NAME_MAX))
+    if not name:
+        raise InvalidInput("Укажите фамилию, имя и отчество.")
+    if not re.search(r"[A-Za-zА-ЯЁа-яё]", name):
+        raise InvalidInput("Похоже, это не имя: укажите фамилию, имя и отчество буквами.")
+    return name
+
+
+def author_role_title(role: str) -> str:
+    return AUTHOR_ROLE_TITLES.get(role, role)
+
+
+def clean_role(value: str | None) -> str:
+    if value not in AUTHOR_ROLES:
+        raise InvalidInput("Выберите, кто вы: ученик, родитель или учитель.")
+    return value
+
+
+def clean_class(role: str | None, value: str | None) -> str | None:
+    """`7А`-style class for a student (own) or a parent (the child's); none for a teacher."""
+    text = clean_text(value, max_length=CLASS_MAX)
+    if role == "teacher":
+        if text:
+            raise InvalidInput("Учителю класс указывать не нужно — оставьте поле пустым.")
+        return None
+    if role not in ROLES_WITH_CLASS:  # no role chosen: that is the error to show
+        return text or None
+    if not text:
+        who = "ребёнка" if role == "parent" else "ваш"
+        raise InvalidInput(f"Укажите класс ({who}), например 7А.")
+    match = _CLASS.fullmatch(text)
+    if not match:
+        raise InvalidInput("Класс пишется цифрой от 1 до 11 и буквой, например 7А или 10Б.")
+    return f"{match.group(1)}{match.group(2).upper()}"
+
+
+def clean_description(value: str | None) -> str:
+    text = clean_text(value, max_length=DESCRIPTION_MAX, multiline=True)
+    if not text:
+        raise InvalidInput("Опишите, что случилось.")
+    return text
+
+
+def clean_phone(value: str | None) -> str | None:
+    """A Russian way of writing a number -> E.164 (+79991234567)."""
+    text = clean_text(value, max_length=PHONE_MAX)
+    if not text:
+        return None
+    try:
+        number = phonenumbers.parse(text, "RU")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise InvalidInput("Проверьте номер телефона: например, +7 912 345-67-89 или 8 (34377) 7-12-34.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def clean_email(value: str | None) -> str | None:
+    text = clean_text(value, max_length=EMAIL_MAX)
+    if not text:
+        return None
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise InvalidInput("Проверьте адрес почты: он пишется как name@example.ru.") from None
+
+
+def require_contact(phone: str | None, email: str | None) -> None:
+    if not phone and not email:
+        raise InvalidInput("Укажите телефон или электронную почту — иначе мы не сможем ответить.")
+
+
+def format_phone(e164: str | None) -> str:
+    """+79123456789 -> '+7 912 345-67-89' for people to read."""
+    if not e164:
+        return ""
+    number = phonenumbers.parse(e164, "RU")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
