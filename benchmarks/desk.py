@@ -105,11 +105,12 @@ def fill(app, count: int, now: dt.datetime) -> None:
         started = time.perf_counter()
         for start in range(0, len(rows), 5000):
             db.session.execute(sa.insert(SupportRequest), rows[start : start + 5000])
-        ids = db.session.scalars(sa.select(SupportRequest.id).order_by(SupportRequest.id.desc()).limit(200)).all()
-        db.session.execute(sa.insert(HistoryEntry), [
-            {"request_id": i, "at": now, "actor": "belov", "action": "note", "text": "Заметка", "public": False}
-            for i in ids for _ in range(5)
-        ])  # fmt: skip
+        newest = sa.select(SupportRequest.id).order_by(SupportRequest.id.desc()).limit(200)
+        note = {"at": now, "actor": "belov", "action": "note", "text": "Заметка", "public": False}
+        db.session.execute(
+            sa.insert(HistoryEntry),
+            [{"request_id": i, **note} for i in db.session.scalars(newest) for _ in range(5)],
+        )
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             db.session.execute(sa.text("ANALYZE"))  # what autovacuum does after a bulk load

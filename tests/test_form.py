@@ -181,22 +181,30 @@ def test_a_teacher_needs_no_class_and_a_parent_gives_the_childs(app, client):
 
 def test_the_form_refuses_a_post_without_its_csrf_token_and_keeps_the_text(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
-    response = app.test_client().post("/app/form", data=form_data(author_name="Петров Пётр"))
+    client = app.test_client()
+    response = client.post("/app/form", data=form_data(author_name="Петров Пётр"))
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Страница с формой устарела" in html and 'value="Петров Пётр"' in html
     assert stored_counts(app) == (0, 0)
+    # The page it shows carries a good token: sending it again works.
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    again = client.post("/app/form", data=form_data(author_name="Петров Пётр", csrf_token=token))
+    assert again.status_code == 303
+    assert stored_counts(app)[0] == 1
 
 
 def test_too_many_submissions_from_one_address_get_a_friendly_page(make_app):
-    app = make_app(RATELIMIT_ENABLED=True, FORM_RATE_LIMIT="2 per minute")
+    app = make_app(RATELIMIT_ENABLED=True, FORM_RATE_LIMIT="2 per minute", WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    assert [post(client).status_code for _ in range(2)] == [303, 303]
-    response = post(client, author_name="Третий Раз")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                      client.get("/app/form").get_data(as_text=True)).group(1)  # fmt: skip
+    assert [post(client, csrf_token=token).status_code for _ in range(2)] == [303, 303]
+    response = post(client, author_name="Третий Раз", csrf_token=token)
     html = response.get_data(as_text=True)
     assert response.status_code == 429
     assert "временно их не принимает" in html and "8 (34377) 7-12-34" in html
-    assert 'value="Третий Раз"' in html
+    assert 'value="Третий Раз"' in html and 'name="csrf_token"' in html
     assert stored_counts(app)[0] == 2
     assert client.get("/app/form").status_code == 200  # reading the form is never limited
 

@@ -4,6 +4,7 @@ register as the web form's — number, route, clocks, mail — with the channel 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -138,5 +139,21 @@ def test_the_same_form_sent_twice_records_one_request(app, client):
 def test_the_form_starts_at_the_current_school_time(client):
     login(client, "sidorova")
     page = client.get(URL).get_data(as_text=True)
-    now_local = school_clock(dt.datetime.now(dt.timezone.utc))
-    assert f'value="{now_local[:-2]}' in page  # the same minute (give or take the last digit)
+    shown = re.search(r'<input[^>]*id="received_at"[^>]*value="([^"]+)"', page).group(1)
+    offered = dt.datetime.strptime(shown, "%Y-%m-%dT%H:%M").replace(tzinfo=ZONE)
+    assert abs(offered - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=2)
+
+
+def test_a_screenshot_sent_by_e_mail_can_be_attached(app, client):
+    import io
+
+    from tests.support.submissions import png_bytes
+
+    login(client, "sidorova")
+    data = call(channel="email", contact_email="parent@example.ru")
+    data["attachments"] = [(io.BytesIO(png_bytes()), "screen.png")]
+    response = client.post(URL, data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        [req] = db.session.scalars(sa.select(SupportRequest)).all()
+        assert [(a.original_name, a.content_type) for a in req.attachments] == [("screen.png", "image/png")]

@@ -59,7 +59,7 @@ class DefaultConfig:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"  # redis://127.0.0.1:6379 when several processes serve
     # Per-address limit on sending the form (Flask-Limiter syntax).
-    FORM_RATE_LIMIT = "5 per minute;30 per hour"
+    FORM_RATE_LIMIT = "10 per minute;100 per hour"
     RATELIMIT_HEADERS_ENABLED = True
     # Staff sign-in: attempts per address (Flask-Limiter syntax), then the account's own lockout.
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"

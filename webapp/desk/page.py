@@ -16,7 +16,7 @@ from .listing import STATUS_FILTERS, UNASSIGNED, Filters
 
 def filter_choices(profile: SchoolProfile, form: FilterForm) -> None:
     form.status.choices = [
-        SelectChoice("open", "Открытые (новые, переданные, в работе)"),
+        SelectChoice("open", "Открытые"),
         SelectChoice("all", "Все"),
     ] + [SelectChoice(status, title.capitalize()) for status, title in STATUS_TITLES.items()]
     form.request_type.choices = [SelectChoice("", "Все виды")] + [

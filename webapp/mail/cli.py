@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 
@@ -13,6 +14,8 @@ from ..extensions import db
 from ..formatting import local_datetime
 from ..school import current_school
 from .outbox import DeliveryReport, deliver_due, failed_messages, requeue
+
+log = logging.getLogger(__name__)
 
 outbox = AppGroup("outbox", help="Отправка писем из очереди (outbox).")
 
@@ -39,9 +42,14 @@ def work_command(interval: float | None) -> None:
     click.echo(f"Отправка писем запущена: сервер {app.config['MAIL_SERVER']}:{app.config['MAIL_PORT']}, "
                f"проверка каждые {pause:g} с. Остановить: Ctrl-C.")  # fmt: skip
     while not stop.is_set():
-        report = deliver_due(app)
-        if report.sent or report.errors:
-            _print_report(report)
+        try:
+            report = deliver_due(app)
+        except Exception as exc:  # the database restarting, say: keep the worker alive
+            log.exception("outbox delivery round failed")
+            click.echo(f"Ошибка при отправке, повтор через {pause:g} с: {exc}", err=True)
+        else:
+            if report.sent or report.errors:
+                _print_report(report)
         stop.wait(pause)
     click.echo("Отправка писем остановлена.")
 

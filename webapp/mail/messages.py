@@ -6,7 +6,9 @@ Subjects carry the request number as `[№ 2026-00042]`; that is how replies fin
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+import functools
+
+from flask import current_app
 
 from ..deadlines import next_opening
 from ..formatting import local_datetime
@@ -30,19 +32,26 @@ def desk_url() -> str:
     return f"{config['PUBLIC_BASE_URL'].rstrip('/')}{config['APP_PREFIX']}/desk/"
 
 
+def render_email(template: str, context: dict) -> str:
+    """Only what the message is given: no request, session or user (a worker has none);
+    .html templates are autoescaped like every page's."""
+    return current_app.jinja_env.get_template(template).render(context)
+
+
 def queue_message(
     name: str, *, kind: str, recipient: str, subject: str, req: SupportRequest | None = None,
     in_reply_to: str | None = None, **context,
 ) -> OutboxMessage:
     """Render email/<name>.txt and .html with `context` and queue them to `recipient`."""
     profile = current_school()
-    context.update(school=profile, req=req, local=lambda moment: local_datetime(profile, moment))
+    context.update(school=profile, req=req, local=functools.lru_cache(maxsize=16)(
+        lambda moment: local_datetime(profile, moment)))  # fmt: skip
     return enqueue(
         kind=kind,
         recipient=recipient,
         subject=subject,
-        body_text=render_template(f"email/{name}.txt", **context),
-        body_html=render_template(f"email/{name}.html", **context),
+        body_text=render_email(f"email/{name}.txt", context),
+        body_html=render_email(f"email/{name}.html", context),
         request=req,
         reply_to=profile.support.email,
         in_reply_to=in_reply_to,

@@ -10,10 +10,9 @@ from ..deadlines import next_opening
 from ..extensions import db, limiter
 from ..formatting import local_datetime
 from ..models import SupportRequest
-from ..requests import attachments
 from ..requests.service import InvalidRequest, submit_request, token_for_submission_key
 from ..school import current_school
-from .forms import SUBMISSION_KEY, RequestForm
+from .forms import RequestForm
 from .labels import author_role_title, history_title, status_title
 
 bp = Blueprint("public", __name__)
@@ -47,32 +46,34 @@ def form_rate_limit() -> str:
 @limiter.limit(form_rate_limit, methods=["POST"])
 def form():
     form = RequestForm()
-    if form.is_submitted() and SUBMISSION_KEY.fullmatch(form.submission_key.data or ""):
-        earlier = token_for_submission_key(form.submission_key.data)
-        if earlier is not None:  # the same page sent again: show what it already created
-            return redirect_to_done(earlier)
-    if form.validate_on_submit():
-        req = None
-        try:
-            req = submit_request(
-                form.request_data(), submission_key=form.submission_key.data, attachments=form.uploads
-            )
-            token = req.status_token
-            db.session.commit()
-        except IntegrityError:  # a double click won the race: one request, not two
-            db.session.rollback()
-            if req is not None:
-                attachments.discard(current_app.config["UPLOAD_DIR"], req)
-            token = token_for_submission_key(form.submission_key.data)
-            if token is None:
-                raise
-        except InvalidRequest as exc:
-            db.session.rollback()
-            for name, message in exc.errors.items():
-                getattr(form, name).errors = [message]
-            return render_form(form, 422)
-        return redirect_to_done(token)
-    return render_form(form, 422 if form.is_submitted() else 200)
+    if not form.validate_on_submit():
+        return render_form(form, 422 if form.is_submitted() else 200)
+    try:
+        token = register(form)
+    except InvalidRequest as exc:
+        for name, message in exc.errors.items():
+            getattr(form, name).errors = [message]
+        return render_form(form, 422)
+    return redirect_to_done(token)
+
+
+def register(form: RequestForm) -> str:
+    """Store the request and commit; the status token of the request this page created."""
+    key = form.submission_key.data
+    try:
+        req = submit_request(form.request_data(), submission_key=key, attachments=form.uploads)
+        token = req.status_token
+        db.session.commit()
+    except IntegrityError:
+        # The same page sent again (a double click, a reload): its one-time key is taken.
+        db.session.rollback()
+        token = token_for_submission_key(key)
+        if token is None:
+            raise
+    except InvalidRequest:
+        db.session.rollback()
+        raise
+    return token
 
 
 def render_form(form: RequestForm, status: int):
@@ -106,7 +107,7 @@ def too_many(error):
 
 
 def render_with_notice(message: str, status: int):
-    form = RequestForm(meta={"csrf": False})
+    form = RequestForm()  # what was sent, not validated; with a fresh CSRF token for the next try
     form.form_errors.append(message)
     return render_form(form, status)
 

@@ -76,8 +76,3 @@ def store(upload_dir: str | os.PathLike, request: SupportRequest, files: list[Up
             )
         )
 
-
-def discard(upload_dir: str | os.PathLike, request: SupportRequest) -> None:
-    """Remove the files of a request whose transaction was rolled back."""
-    for attachment in request.attachments:
-        (Path(upload_dir) / attachment.stored_name).unlink(missing_ok=True)

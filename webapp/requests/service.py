@@ -131,12 +131,12 @@ def submit_request(
         history=[HistoryEntry(at=now, actor=recorded_by or "author", action="created",
                               text=CREATED_TEXT[channel], public=True)],  # fmt: skip
     )
-    store(current_app.config["UPLOAD_DIR"], req, list(attachments))
     # Everything above needs no lock; from here to the caller's commit the year's counter row
     # (and on SQLite the database) is held, so only the writes and the mail come after it.
     req.number = next_number(numbering_year(profile, received))
     db.session.add(req)
-    db.session.flush()
+    db.session.flush()  # a second use of the form's one-time key fails here, before any file
+    store(current_app.config["UPLOAD_DIR"], req, list(attachments))
     _queue_mail(req)
     log.info("request %s registered: type=%s route=%s channel=%s", req.number, req.request_type,
              req.routed_role, channel)  # fmt: skip

@@ -50,7 +50,9 @@ def check_password_rules(password: str) -> None:
     if len(password) > MAX_PASSWORD_LENGTH:
         raise AccountError(f"Пароль слишком длинный: не больше {MAX_PASSWORD_LENGTH} символов.")
     if password.strip() != password or not password.isprintable():
-        raise AccountError("Пароль не может начинаться или заканчиваться пробелом и содержать управляющие символы.")
+        raise AccountError(
+            "Пароль не может начинаться или заканчиваться пробелом и содержать управляющие символы."
+        )
 
 
 def generate_password() -> str:
