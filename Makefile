@@ -20,6 +20,7 @@ site: $(VENV)/.installed
 ## Run the product on http://127.0.0.1:5000: site, app, outbox worker and a local mail catcher.
 run: site
 	APP_ENV=$${APP_ENV:-development} $(FLASK) db upgrade
+	APP_ENV=$${APP_ENV:-development} $(FLASK) staff init
 	APP_ENV=$${APP_ENV:-development} $(PY) -m webapp.devserver
 
 ## Run every test: on SQLite, then again on PostgreSQL where it is reachable (always in CI).
@@ -35,6 +36,7 @@ test: $(VENV)/.installed
 ## Benchmarks (print figures; see README).
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks.submissions
+	$(PY) -m benchmarks.desk
 
 clean:
 	rm -rf build .pytest_cache

@@ -216,7 +216,7 @@ def test_app_pages_may_be_framed_only_by_our_own_site(client):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_the_embedded_form_has_no_header_and_reports_its_height(client):
+def test_the_embedded_form_has_no_header_and_loads_its_height_script(client):
     plain = client.get("/app/form").get_data(as_text=True)
     embedded = client.get("/app/form?embed=1").get_data(as_text=True)
     assert 'class="app-header"' in plain and 'class="app-header"' not in embedded

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 import sqlalchemy as sa
 
-from tests.support.submissions import SERVICE_MAILBOX, first_number, free_port, request_data
-from webapp.config import ROOT
+from tests.support.submissions import (
+    SERVICE_MAILBOX,
+    first_number,
+    free_port,
+    request_data,
+)
+from tests.support.worker import running_worker, wait_for
 from webapp.extensions import db
 from webapp.mail.outbox import claim_due, deliver_due, enqueue
 from webapp.models import OutboxMessage
@@ -161,22 +161,10 @@ def test_outbox_send_exits_non_zero_when_the_mail_server_is_unreachable(make_app
 
 @pytest.mark.slow
 def test_outbox_work_keeps_delivering_until_stopped(app, smtp, database_url):
-    env = {**os.environ, "DATABASE_URL": database_url, "MAIL_SERVER": "127.0.0.1",
-           "MAIL_PORT": str(smtp.port), "APP_ENV": "development", "SECRET_KEY": "worker-test"}  # fmt: skip
-    env.pop("SCHOOL_PROFILE", None)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "work", "--interval", "0.2"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    try:
+    with running_worker(database_url, smtp.port, "--interval", "0.2") as worker:
         for expected in (1, 2):
             queue(app)
-            deadline = time.monotonic() + 30
-            while len(smtp.messages) < expected and time.monotonic() < deadline:
-                time.sleep(0.1)
+            assert wait_for(lambda: len(smtp.messages) >= expected)
             assert len(smtp.messages) == expected
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        output, _ = worker.communicate(timeout=30)
-    assert worker.returncode == 0, output
-    assert "Отправка писем остановлена." in output
+    assert worker.returncode == 0, worker.output
+    assert "Отправка писем остановлена." in worker.output

@@ -6,12 +6,14 @@ server on loopback (fixture `smtp`).
 
 import datetime as dt
 import threading
+import time
 
 import pytest
 import sqlalchemy as sa
 
 from tests.support.deadlines import local, school_profile
 from tests.support.submissions import profile_variant, request_data
+from tests.support.worker import running_worker, wait_for
 from webapp.deadlines.sla import check_breaches, clock_states
 from webapp.extensions import db
 from webapp.mail.outbox import deliver_due
@@ -231,3 +233,17 @@ def test_clock_states_follow_the_running_schools_profile(make_app, tmp_path):
     with app.app_context():
         req = _submit_in_the_past(0)  # 30 minutes of service time left to assign it
         assert clock_states(req, utc_now()) == {"assign": "soon", "take": "ok", "process": "ok"}
+
+
+@pytest.mark.slow
+def test_the_outbox_worker_alerts_missed_deadlines_without_cron(app, smtp, database_url):
+    with app.app_context():
+        number = _submit_in_the_past(10).number
+    _clear_outbox(app, smtp)
+    with running_worker(database_url, smtp.port, "--interval", "0.2", "--sla-every", "0.5"):
+        assert wait_for(lambda: len(_alerts_received(smtp)) >= 2)
+        time.sleep(1.5)  # a few more rounds: the worker must not alert the same breach again
+    assert sorted(_alerts_received(smtp)) == [
+        f"[№ {number}] Нарушен срок: обработать обращение и ответить автору",
+        f"[№ {number}] Нарушен срок: передать обращение специалисту",
+    ]

@@ -127,9 +127,7 @@ def test_the_first_history_entry_is_public(app):
         assert (entry.action, entry.actor, entry.public) == ("created", "author", True)
 
 
-def test_the_log_line_names_number_type_and_route_but_no_person(app, caplog, monkeypatch):
-    # Alembic's fileConfig (migrations/env.py, run by another test) disables existing loggers.
-    monkeypatch.setattr(logging.getLogger("webapp.requests.service"), "disabled", False)
+def test_the_log_line_names_number_type_and_route_but_no_person(app, caplog):
     with app.app_context(), caplog.at_level(logging.INFO, logger="webapp.requests.service"):
         submit_request(request_data())
         db.session.commit()

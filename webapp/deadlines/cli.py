@@ -13,7 +13,7 @@ from ..school.model import WEEKDAY_NAMES, WEEKDAYS
 from .calendar import WorkCalendar
 from .sla import check_breaches
 
-sla = AppGroup("sla", help="Deadline control.")
+sla = AppGroup("sla", help="Контроль сроков обработки обращений.")
 
 CLOCK_NAMES = {
     "assign": "передача специалисту",
@@ -24,7 +24,7 @@ CLOCK_NAMES = {
 
 @sla.command("check")
 def check_command() -> None:
-    """Alert the head of the service once per missed deadline (for cron or a timer)."""
+    """Сообщить руководителю службы о каждом пропущенном сроке, один раз (для cron или таймера)."""
     breaches = check_breaches(utc_now())
     db.session.commit()
     profile = current_school()
@@ -41,7 +41,7 @@ def check_command() -> None:
 @sla.command("calendar")
 @click.argument("year", type=int, default=lambda: dt.date.today().year)
 def calendar_command(year: int) -> None:
-    """Print the service's days off and unusual working days in YEAR."""
+    """Показать нерабочие дни и перенесённые рабочие дни службы в году YEAR."""
     calendar = WorkCalendar.of(current_school())
     day = dt.date(year, 1, 1)
     click.echo(f"Календарь службы на {year} год (кроме обычных рабочих дней и выходных):")

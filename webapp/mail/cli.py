@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..deadlines.sla import check_breaches
 from ..extensions import db
 from ..formatting import local_datetime
+from ..models.types import utc_now
 from ..school import current_school
 from .outbox import DeliveryReport, deliver_due, failed_messages, requeue
 
@@ -32,16 +35,24 @@ def send_command(limit: int) -> None:
 
 @outbox.command("work")
 @click.option("--interval", type=float, default=None, help="Пауза между проверками, секунд.")
-def work_command(interval: float | None) -> None:
+@click.option(
+    "--sla-every", type=float, default=60, show_default=True,
+    help="Заодно проверять сроки (как sla check) раз в столько секунд; 0 — не проверять.",
+)  # fmt: skip
+def work_command(interval: float | None, sla_every: float) -> None:
     """Отправлять письма постоянно, пока процесс не остановят (Ctrl-C, SIGTERM)."""
     app = current_app._get_current_object()
     pause = interval if interval is not None else app.config["OUTBOX_POLL_SECONDS"]
+    next_sla_check = time.monotonic()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     click.echo(f"Отправка писем запущена: сервер {app.config['MAIL_SERVER']}:{app.config['MAIL_PORT']}, "
                f"проверка каждые {pause:g} с. Остановить: Ctrl-C.")  # fmt: skip
     while not stop.is_set():
+        if sla_every and time.monotonic() >= next_sla_check:
+            next_sla_check = time.monotonic() + sla_every
+            _check_deadlines()
         try:
             report = deliver_due(app)
         except Exception as exc:  # the database restarting, say: keep the worker alive
@@ -81,6 +92,19 @@ def retry_command(ids: tuple[int, ...], everything: bool) -> None:
     count = requeue(None if everything else list(ids))
     db.session.commit()
     click.echo(f"Возвращено в очередь писем: {count}")
+
+
+def _check_deadlines() -> None:
+    """Queue deadline alerts; a failure here must not stop the delivery of mail."""
+    try:
+        breaches = check_breaches(utc_now())
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("deadline check failed")
+    else:
+        if breaches:
+            click.echo(f"Новых нарушений сроков: {len(breaches)}, руководителю поставлены письма.")
 
 
 def _print_report(report: DeliveryReport) -> None:

@@ -5,12 +5,12 @@ from flask.cli import AppGroup
 
 from .fetch import MailboxError, fetch_answers
 
-mailbox = AppGroup("mailbox", help="Answers fetched from the support mailbox.")
+mailbox = AppGroup("mailbox", help="Ответы специалистов из почтового ящика службы.")
 
 
 @mailbox.command("fetch")
 def fetch_command() -> None:
-    """Forward the specialists' e-mailed answers to the authors (for cron or a timer)."""
+    """Прочитать ящик службы и переслать авторам ответы специалистов (для cron или таймера)."""
     try:
         report = fetch_answers()
     except MailboxError as exc:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: e84525feac03
+Revision ID: c3d666799a34
 Revises: 
-Create Date: 2026-11-22 02:22:40.856550
+Create Date: 2026-11-22 02:38:06.022191
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import webapp.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = 'e84525feac03'
+revision = 'c3d666799a34'
 down_revision = None
 branch_labels = None
 depends_on = None
