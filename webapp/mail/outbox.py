@@ -56,11 +56,7 @@ def enqueue(
         attempts=0,
         next_attempt_at=utc_now(),
     )
-    if request is not None:
-        if request.id is None:  # a request being created: give it its id first
-            db.session.add(request)
-            db.session.flush()
-        message.request_id = request.id
+    message.request = request  # a request being created gets its id when the session flushes
     db.session.add(message)
     return message
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .types import UTCDateTime, utc_now
+
+if TYPE_CHECKING:
+    from .requests import SupportRequest
 
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
 
@@ -20,6 +24,7 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[str] = mapped_column(sa.String(200), unique=True)  # stable Message-ID
     request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("support_request.id"), index=True)
+    request: Mapped[SupportRequest | None] = relationship()
     kind: Mapped[str] = mapped_column(sa.String(40))  # which event wrote it
     recipient: Mapped[str] = mapped_column(sa.String(254))
     reply_to: Mapped[str | None] = mapped_column(sa.String(254))

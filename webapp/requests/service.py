@@ -19,7 +19,7 @@ from flask import current_app
 from ..deadlines import add_service_time
 from ..extensions import db
 from ..mail import messages
-from ..models import HistoryEntry, SupportRequest
+from ..models import HistoryEntry, OutboxMessage, SupportRequest
 from ..models.requests import CHANNELS
 from ..models.types import utc_now
 from ..school import SchoolProfile, current_school
@@ -29,6 +29,11 @@ from .numbering import next_number, numbering_year
 from .routing import route
 
 log = logging.getLogger(__name__)
+
+# Stands for the request number in mail rendered before the number is taken. Private-use
+# characters: text never holds them by accident, and if typed on purpose they only turn into
+# the author's own number.
+PENDING_NUMBER = "\ue000NUMBER\ue000"
 
 CREATED_TEXT = {
     "web": "Обращение получено через форму на сайте и зарегистрировано.",
@@ -131,13 +136,18 @@ def submit_request(
         history=[HistoryEntry(at=now, actor=recorded_by or "author", action="created",
                               text=CREATED_TEXT[channel], public=True)],  # fmt: skip
     )
-    # Everything above needs no lock; from here to the caller's commit the year's counter row
-    # (and on SQLite the database) is held, so only the writes and the mail come after it.
-    req.number = next_number(numbering_year(profile, received))
+    # Taking the number locks the year's counter row (on SQLite, the database) until the
+    # caller commits, and every concurrent submission waits for it. So the mail is rendered
+    # first, with a stand-in number, and only the writes happen under the lock.
+    req.number = PENDING_NUMBER
+    with db.session.no_autoflush:
+        queued = _queue_mail(req)
+        req.number = next_number(numbering_year(profile, received))
+    for message in queued:
+        _fill_in_number(message, req.number)
     db.session.add(req)
     db.session.flush()  # a second use of the form's one-time key fails here, before any file
     store(current_app.config["UPLOAD_DIR"], req, list(attachments))
-    _queue_mail(req)
     log.info("request %s registered: type=%s route=%s channel=%s", req.number, req.request_type,
              req.routed_role, channel)  # fmt: skip
     return req
@@ -153,9 +163,15 @@ def deadlines(profile: SchoolProfile, received: dt.datetime) -> dict[str, dt.dat
     }
 
 
-def _queue_mail(req: SupportRequest) -> None:
-    messages.request_routed(req)
-    messages.request_received(req)
+def _queue_mail(req: SupportRequest) -> list[OutboxMessage]:
+    queued = messages.request_routed(req)
+    acknowledgement = messages.request_received(req)
+    return queued + [acknowledgement] if acknowledgement else queued
+
+
+def _fill_in_number(message: OutboxMessage, number: str) -> None:
+    for field in ("subject", "body_text", "body_html"):
+        setattr(message, field, getattr(message, field).replace(PENDING_NUMBER, number))
 
 
 def token_for_submission_key(key: str) -> str | None:
