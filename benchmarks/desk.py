@@ -11,19 +11,17 @@ and a request's page through the Flask test client. Prints p50 and p99 per page 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import os
 import random
 import secrets
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 
 import sqlalchemy as sa
 
+from benchmarks.common import temporary_database
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import HistoryEntry, SupportRequest
@@ -32,7 +30,6 @@ from webapp.staff.accounts import create_account
 
 UTC = dt.timezone.utc
 PASSWORD = "benchmark-password"
-ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 SURNAMES = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов",
             "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров",
@@ -176,24 +173,6 @@ def _p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
 
 
-@contextlib.contextmanager
-def database(kind: str):
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/desk-benchmark.sqlite3"
-        return
-    import psycopg
-
-    name = f"desk_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
@@ -201,7 +180,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=50)
     args = parser.parse_args(argv)
     now = dt.datetime.now(UTC)
-    with database(args.database) as url, tempfile.TemporaryDirectory() as uploads:
+    with temporary_database(args.database, "desk") as url, tempfile.TemporaryDirectory() as uploads:
         app = create_app({
             "TESTING": True, "SECRET_KEY": "benchmark", "DATABASE_URL": url, "SCHOOL_PROFILE": None,
             "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "UPLOAD_DIR": uploads,
