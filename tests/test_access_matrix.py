@@ -8,11 +8,12 @@ that does not exist, so ids cannot be probed; an action they may not do answers 
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from tests.support.staff import PASSWORD, ensure_account
 from tests.support.submissions import png_bytes, request_data
 from webapp.extensions import db
-from webapp.models import SupportRequest
+from webapp.models import StaffAccount, SupportRequest
 from webapp.requests import lifecycle
 from webapp.requests.attachments import inspect_upload
 from webapp.requests.service import submit_request
@@ -85,6 +86,51 @@ def test_lists_own_pages_and_the_hotline_form(desk):
     hotline = {**everyone(403), "orlova": 200, "sidorova": 200}
     expect(clients, "GET", "/app/desk/hotline", hotline)
     expect(clients, "POST", "/app/desk/hotline", {**hotline, "orlova": 400, "sidorova": 400})
+
+
+def test_the_staff_page_exists_only_for_those_who_manage_staff(desk):
+    clients, _ = desk
+    # Only the head's role has manage_staff in the demo; to everyone else the page is not there.
+    head_only = {**everyone(404), "orlova": 200}
+    expect(clients, "GET", "/app/desk/staff/", head_only)
+    for action in ("create", "password", "disable"):
+        expect(clients, "GET", f"/app/desk/staff/lebedev/{action}", head_only)
+        # Someone not on the roster, even for the head, looks like an address that does not exist.
+        expect(clients, "GET", f"/app/desk/staff/ivanov/{action}", everyone(404))
+        expect(clients, "POST", f"/app/desk/staff/ivanov/{action}", everyone(404))
+    expect(clients, "GET", "/app/desk/staff/lebedev/delete", everyone(404))
+    expect(clients, "POST", "/app/desk/staff/lebedev/delete", everyone(404))
+    # Refused with a message for the head (an account exists; one's own account): 409.
+    expect(clients, "POST", "/app/desk/staff/lebedev/create", {**everyone(404), "orlova": 409})
+    expect(clients, "POST", "/app/desk/staff/orlova/disable", {**everyone(404), "orlova": 409})
+    expect(clients, "POST", "/app/desk/staff/orlova/password", {**everyone(404), "orlova": 409})
+
+
+def _account_for(app, staff_id: str, wanted: bool) -> None:
+    with app.app_context():
+        db.session.execute(sa.delete(StaffAccount).filter_by(staff_id=staff_id))
+        db.session.commit()
+    if wanted:
+        ensure_account(app, staff_id)
+
+
+# What a staff action does when it goes through: the one-time password page, or back to the list.
+STAFF_ACTIONS = {"create": (False, 200), "password": (True, 200), "disable": (True, 302)}
+
+
+def test_staff_actions_are_done_only_by_those_who_manage_staff(app):
+    """Each person, freshly signed in, tries each action on someone else's account."""
+    for action, (has_account, done) in STAFF_ACTIONS.items():
+        got = {}
+        for who in [ANON, *PEOPLE]:
+            client = app.test_client()
+            if who != ANON:
+                ensure_account(app, who)
+                client.post("/app/staff/login", data={"login": who, "password": PASSWORD})
+            target = "kuznetsova" if who == "lebedev" else "lebedev"
+            _account_for(app, target, has_account)
+            got[who] = client.post(f"/app/desk/staff/{target}/{action}").status_code
+        assert got == {**everyone(404), "orlova": done}, action
 
 
 def test_request_pages_and_attachments_open_only_for_those_who_may_see_them(app, desk):

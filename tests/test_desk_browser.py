@@ -189,6 +189,32 @@ def test_the_hotline_records_a_phone_call_from_a_phone(app, person):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def test_the_head_opens_an_account_on_a_phone_and_the_specialist_signs_in_with_it(browser, live_server, person):
+    head = person("orlova", phone=True)
+    click_and_wait(head, "link", "Сотрудники")
+    row = head.locator("#staff-lebedev")
+    assert "Нет учётной записи" in row.inner_text()
+    with head.expect_navigation():
+        row.get_by_role("link", name="Создать учётную запись — Лебедев Павел Сергеевич").click()
+    click_and_wait(head, "button", "Создать учётную запись")
+    assert "Учётная запись создана" in head.locator(".flash").inner_text()
+    one_time = head.locator("#one-time-password").inner_text()
+    assert head.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    click_and_wait(head, "link", "Вернуться к списку сотрудников")
+    assert "Действует" in head.locator("#staff-lebedev").inner_text()
+
+    specialist = browser.new_context(locale="ru-RU", viewport=PHONE).new_page()
+    login_page(specialist, live_server.url, "lebedev", one_time)
+    click_and_wait(specialist, "link", "Сменить пароль")
+    specialist.get_by_label("Нынешний пароль").fill(one_time)
+    specialist.get_by_label("Новый пароль", exact=True).fill("my-own-secret-words")
+    specialist.get_by_label("Новый пароль ещё раз").fill("my-own-secret-words")
+    click_and_wait(specialist, "button", "Сменить пароль")
+    assert "Пароль изменён." in specialist.locator(".flash").inner_text()
+    assert "Сотрудники" not in specialist.locator("nav").inner_text()  # not the specialist's page
+    specialist.context.close()
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_desk_pages_have_no_accessibility_violations(browser, live_server, app, viewport):
     with app.app_context():
@@ -209,10 +235,13 @@ def test_desk_pages_have_no_accessibility_violations(browser, live_server, app, 
         login_page(page, live_server.url, "orlova", app=app)
         for name, path in [("queue", "/app/desk/"), ("register", "/app/desk/?status=all&overdue=y"),
                            ("request", f"/app/desk/r/{request_id}"), ("hotline", "/app/desk/hotline"),
-                           ("password", "/app/staff/password"), ("logout", "/app/staff/logout")]:  # fmt: skip
+                           ("password", "/app/staff/password"), ("logout", "/app/staff/logout"),
+                           ("staff", "/app/desk/staff/"), ("staff confirm", "/app/desk/staff/lebedev/create")]:  # fmt: skip
             page.goto(live_server.url + path)
             found[name] = axe_violations(page)
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+        click_and_wait(page, "button", "Создать учётную запись")  # from the confirmation above
+        found["staff one-time password"] = axe_violations(page)
         page.goto(f"{live_server.url}/app/desk/hotline")
         click_and_wait(page, "button", "Записать обращение")  # empty: every field complains
         found["hotline with errors"] = axe_violations(page)

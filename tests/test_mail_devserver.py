@@ -1,4 +1,5 @@
-"""`make run`'s server: a submission made over HTTP ends up as .eml files in the mail folder."""
+"""`make run`'s server: the help site at "/", and a submission made over HTTP ending up as .eml
+files in the mail folder."""
 
 from __future__ import annotations
 
@@ -30,10 +31,12 @@ def wait_for(check, timeout: float = 30.0):
     return check()
 
 
-def test_the_local_run_serves_the_form_and_saves_outgoing_mail_as_eml_files(app, database_url, tmp_path):
+def test_the_local_run_serves_the_site_and_the_form_and_saves_mail_as_eml_files(
+    app, database_url, tmp_path, built_site
+):
     port, mail_dir = free_port(), tmp_path / "mail"
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "devserver-test",
-           "UPLOAD_DIR": str(tmp_path / "uploads")}  # fmt: skip
+           "UPLOAD_DIR": str(tmp_path / "uploads"), "SITE_DIR": str(built_site("demo").root)}  # fmt: skip
     env.pop("SCHOOL_PROFILE", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "webapp.devserver", "--port", str(port), "--mail-port", "0",
@@ -53,6 +56,9 @@ def test_the_local_run_serves_the_form_and_saves_outgoing_mail_as_eml_files(app,
 
         page = wait_for(form_page)
         assert page is not None and page.status_code == 200
+        home = session.get(f"{base}/", timeout=5)
+        assert home.status_code == 200 and "Поддержка обучения в дистанционный период" in home.text
+        assert 'href="obrashchenie/"' in home.text or 'href="/obrashchenie/"' in home.text
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
         sent = session.post(f"{base}/app/form", data={**form_data(), "csrf_token": token},
                             allow_redirects=False, timeout=10)  # fmt: skip

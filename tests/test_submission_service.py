@@ -17,7 +17,7 @@ from tests.support.submissions import (
     request_data,
 )
 from webapp.extensions import db
-from webapp.models import OutboxMessage
+from webapp.models import HistoryEntry, OutboxMessage, SupportRequest
 from webapp.requests.service import InvalidRequest, submit_request
 
 UTC = dt.timezone.utc
@@ -125,6 +125,15 @@ def test_the_first_history_entry_is_public(app):
         db.session.commit()
         [entry] = req.history
         assert (entry.action, entry.actor, entry.public) == ("created", "author", True)
+
+
+def test_a_rolled_back_submission_leaves_no_history_and_no_mail(app):
+    with app.app_context():
+        submit_request(request_data())
+        db.session.rollback()
+        assert db.session.scalars(sa.select(SupportRequest)).all() == []
+        assert db.session.scalars(sa.select(HistoryEntry)).all() == []
+        assert outbox_rows() == []
 
 
 def test_the_log_line_names_number_type_and_route_but_no_person(app, caplog):

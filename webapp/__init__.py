@@ -124,11 +124,13 @@ def register_blueprints(app: Flask) -> None:
     from .desk import bp as desk_bp
     from .public import bp as public_bp
     from .site_files import bp as site_bp
+    from .staff import bp as staff_bp
 
     prefix = app.config["APP_PREFIX"]
     app.register_blueprint(public_bp, url_prefix=prefix)
     app.register_blueprint(auth_bp, url_prefix=f"{prefix}/staff")
     app.register_blueprint(desk_bp, url_prefix=f"{prefix}/desk")
+    app.register_blueprint(staff_bp, url_prefix=f"{prefix}/desk/staff")
     app.register_blueprint(site_bp)  # last: it catches every other path
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from ..formatting import local_datetime
-from ..requests.access import may_register_calls
+from ..requests.access import may_manage_staff, may_register_calls
 from ..requests.lifecycle import STATUS_TITLES
 from ..requests.validation import author_role_title, format_phone
 from ..school import SchoolProfile, current_school
@@ -87,4 +87,5 @@ def desk_context() -> dict:
         **helpers(profile),
         "me": me,
         "may_register_calls": bool(me) and may_register_calls(profile, me),
+        "may_manage_staff": bool(me) and may_manage_staff(profile, me),
     }

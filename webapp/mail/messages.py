@@ -16,7 +16,8 @@ from ..models import OutboxMessage, SupportRequest
 from ..requests.routing import may_see_details, route
 from ..requests.validation import author_role_title, format_phone
 from ..school import current_school
-from .outbox import enqueue
+from .outbox import enqueue_row, outbox_row
+
 
 def subject_for(req: SupportRequest, text: str) -> str:
     return f"[№ {req.number}] {text}"
@@ -43,28 +44,48 @@ def queue_message(
     in_reply_to: str | None = None, **context,
 ) -> OutboxMessage:
     """Render email/<name>.txt and .html with `context` and queue them to `recipient`."""
+    row = render_message(name, kind=kind, recipient=recipient, subject=subject, req=req,
+                         in_reply_to=in_reply_to, **context)  # fmt: skip
+    return enqueue_row(row, req)
+
+
+def render_message(
+    name: str, *, kind: str, recipient: str, subject: str, req: SupportRequest | None = None,
+    in_reply_to: str | None = None, **context,
+) -> dict:
+    """Render email/<name>.txt and .html with `context` into an outbox row, not yet queued."""
     profile = current_school()
     context.update(school=profile, req=req, local=functools.lru_cache(maxsize=16)(
         lambda moment: local_datetime(profile, moment)))  # fmt: skip
-    return enqueue(
+    return outbox_row(
         kind=kind,
         recipient=recipient,
         subject=subject,
         body_text=render_email(f"email/{name}.txt", context),
         body_html=render_email(f"email/{name}.html", context),
-        request=req,
         reply_to=profile.support.email,
         in_reply_to=in_reply_to,
     )
 
 
-def request_received(req: SupportRequest) -> OutboxMessage | None:
+# A new request (webapp/requests/service.py). Rendered only: submit_request queues the rows
+# with one INSERT once the request has its id and number.
+
+
+def new_request_mail(req: SupportRequest) -> list[dict]:
+    """The notifications of the staff who get the request, then the author's acknowledgement."""
+    rendered = request_routed(req)
+    acknowledgement = request_received(req)
+    return rendered + [acknowledgement] if acknowledgement else rendered
+
+
+def request_received(req: SupportRequest) -> dict | None:
     """The acknowledgement to the author, when they left an e-mail address."""
     if not req.contact_email:
         return None
     profile = current_school()
     request_type = profile.request_type(req.request_type)
-    return queue_message(
+    return render_message(
         "request_received",
         kind="request_received",
         recipient=req.contact_email,
@@ -76,7 +97,7 @@ def request_received(req: SupportRequest) -> OutboxMessage | None:
     )
 
 
-def request_routed(req: SupportRequest) -> list[OutboxMessage]:
+def request_routed(req: SupportRequest) -> list[dict]:
     """The new request to every specialist with the routed role, and the responsible's copy."""
     profile = current_school()
     found = route(profile, req.request_type)
@@ -87,22 +108,22 @@ def request_routed(req: SupportRequest) -> list[OutboxMessage]:
         "phone": format_phone(req.contact_phone),
         "desk_url": desk_url(),
     }
-    queued = []
+    rendered = []
     for member in found.specialists:
-        queued.append(queue_message(
+        rendered.append(render_message(
             "request_routed", kind="request_routed", recipient=member.email, req=req,
             subject=subject_for(req, f"Новое обращение: {context['type_title']}"),
             member=member, copy=False, details=True, **context,
         ))  # fmt: skip
     if found.responsible is not None:
         member = found.responsible
-        queued.append(queue_message(
+        rendered.append(render_message(
             "request_routed", kind="request_copy", recipient=member.email, req=req,
             subject=subject_for(req, f"Копия: {context['type_title']}"),
             member=member, copy=True, details=may_see_details(profile, member, found.confidential),
             **context,
         ))  # fmt: skip
-    return queued
+    return rendered
 
 
 # The life of a request on the desk (webapp/requests/lifecycle.py).

@@ -27,6 +27,11 @@ from .transport import TransportError, open_connection, send_one
 log = logging.getLogger(__name__)
 
 
+# A value that would end a header line and start another one.
+_LINE_BREAK = re.compile(r"[\r\n]")
+_SPACES = re.compile(r"\s+")
+
+
 def enqueue(
     *,
     kind: str,
@@ -39,26 +44,55 @@ def enqueue(
     in_reply_to: str | None = None,
 ) -> OutboxMessage:
     """Queue one message in the current transaction (the caller commits)."""
-    for name, value in (("recipient", recipient), ("reply_to", reply_to), ("in_reply_to", in_reply_to)):
-        if value is not None and (re.search(r"[\r\n]", value) or not value.strip()):
-            raise ValueError(f"{name} must be a single non-empty line")
-    message = OutboxMessage(
-        message_id=new_message_id(kind),
-        kind=kind,
-        recipient=recipient.strip(),
-        # Whatever went into it, a subject is one line and can never start a header of its own.
-        subject=re.sub(r"\s+", " ", subject).strip()[:300],
-        body_text=body_text,
-        body_html=body_html,
-        reply_to=reply_to,
-        in_reply_to=in_reply_to,
-        status="pending",
-        attempts=0,
-        next_attempt_at=utc_now(),
-    )
+    row = outbox_row(kind=kind, recipient=recipient, subject=subject, body_text=body_text,
+                     body_html=body_html, reply_to=reply_to, in_reply_to=in_reply_to)  # fmt: skip
+    return enqueue_row(row, request)
+
+
+def enqueue_row(row: dict, request: SupportRequest | None = None) -> OutboxMessage:
+    """Queue one message made by `outbox_row` (adds it to the session; the caller commits)."""
+    message = OutboxMessage(**row)
     message.request = request  # a request being created gets its id when the session flushes
     db.session.add(message)
     return message
+
+
+def outbox_row(
+    *,
+    kind: str,
+    recipient: str,
+    subject: str,
+    body_text: str,
+    body_html: str,
+    reply_to: str | None = None,
+    in_reply_to: str | None = None,
+) -> dict:
+    """The columns of one message waiting to be sent, checked: no value can add a header."""
+    for name, value in (("recipient", recipient), ("reply_to", reply_to), ("in_reply_to", in_reply_to)):
+        if value is not None and (_LINE_BREAK.search(value) or not value.strip()):
+            raise ValueError(f"{name} must be a single non-empty line")
+    return {
+        "message_id": new_message_id(kind),
+        "kind": kind,
+        "recipient": recipient.strip(),
+        # Whatever went into it, a subject is one line and can never start a header of its own.
+        "subject": _SPACES.sub(" ", subject).strip()[:300],
+        "body_text": body_text,
+        "body_html": body_html,
+        "reply_to": reply_to,
+        "in_reply_to": in_reply_to,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": utc_now(),
+    }
+
+
+def enqueue_rows(rows: list[dict], request_id: int) -> None:
+    """Queue messages of a stored request made by `outbox_row`, with one multi-row INSERT in
+    the current transaction (the caller commits): no ORM bookkeeping on the submission path."""
+    if rows:
+        table = OutboxMessage.__table__
+        db.session.execute(sa.insert(table), [{**row, "request_id": request_id} for row in rows])
 
 
 def new_message_id(kind: str) -> str:

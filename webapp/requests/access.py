@@ -107,3 +107,8 @@ def assignable_staff(profile: SchoolProfile, req: SupportRequest) -> list:
 
 def may_register_calls(profile: SchoolProfile, staff_id: str) -> bool:
     return "register_calls" in profile.permissions_of(staff_id)
+
+
+def may_manage_staff(profile: SchoolProfile, staff_id: str) -> bool:
+    """The staff page; to everyone else it does not exist (404), like a request they may not see."""
+    return "manage_staff" in profile.permissions_of(staff_id)

@@ -40,20 +40,23 @@ def next_number(year: int) -> str:
     return format_number(year, sequence)
 
 
+_COUNTER = RequestCounter.__table__  # plain SQL: no ORM bookkeeping on the hot path
+# Built once: every submission runs it.
+_BUMP = (
+    sa.update(_COUNTER)
+    .where(_COUNTER.c.year == sa.bindparam("counter_year"))
+    .values(last=_COUNTER.c.last + 1)
+    .returning(_COUNTER.c.last)
+)
+
+
 def _bump(year: int) -> int | None:
-    counter = RequestCounter.__table__  # plain SQL: no ORM bookkeeping on the hot path
-    statement = (
-        sa.update(counter)
-        .where(counter.c.year == year)
-        .values(last=counter.c.last + 1)
-        .returning(counter.c.last)
-    )
-    return db.session.execute(statement).scalar()
+    return db.session.execute(_BUMP, {"counter_year": year}).scalar()
 
 
 def _create_counter(year: int) -> None:
     """Insert the year's row unless a concurrent submission already did (no error either way)."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(RequestCounter.__table__).values(year=year, last=0).on_conflict_do_nothing()
+    statement = insert(_COUNTER).values(year=year, last=0).on_conflict_do_nothing()
     db.session.execute(statement)

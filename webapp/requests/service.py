@@ -18,8 +18,8 @@ from flask import current_app
 
 from ..deadlines import add_service_time
 from ..extensions import db
-from ..mail import messages
-from ..models import HistoryEntry, OutboxMessage, SupportRequest
+from ..mail import messages, outbox
+from ..models import HistoryEntry, SupportRequest
 from ..models.requests import CHANNELS
 from ..models.types import utc_now
 from ..school import SchoolProfile, current_school
@@ -133,20 +133,19 @@ def submit_request(
         confidential=found.confidential,
         **deadlines(profile, received),
         attachments=[],
-        history=[HistoryEntry(at=now, actor=recorded_by or "author", action="created",
-                              text=CREATED_TEXT[channel], public=True)],  # fmt: skip
     )
     # Taking the number locks the year's counter row (on SQLite, the database) until the
     # caller commits, and every concurrent submission waits for it. So the mail is rendered
     # first, with a stand-in number, and only the writes happen under the lock.
     req.number = PENDING_NUMBER
-    with db.session.no_autoflush:
-        queued = _queue_mail(req)
-        req.number = next_number(numbering_year(profile, received))
-    for message in queued:
-        _fill_in_number(message, req.number)
+    mail = messages.new_request_mail(req)
+    req.number = next_number(numbering_year(profile, received))
     db.session.add(req)
     db.session.flush()  # a second use of the form's one-time key fails here, before any file
+    # With the request's id known, its first history entry and its mail are plain INSERTs:
+    # no ORM bookkeeping while the counter is locked.
+    _record_creation(req, CREATED_TEXT[channel], actor=recorded_by or "author", at=now)
+    outbox.enqueue_rows([_with_number(row, req.number) for row in mail], request_id=req.id)
     store(current_app.config["UPLOAD_DIR"], req, list(attachments))
     log.info("request %s registered: type=%s route=%s channel=%s", req.number, req.request_type,
              req.routed_role, channel)  # fmt: skip
@@ -163,15 +162,15 @@ def deadlines(profile: SchoolProfile, received: dt.datetime) -> dict[str, dt.dat
     }
 
 
-def _queue_mail(req: SupportRequest) -> list[OutboxMessage]:
-    queued = messages.request_routed(req)
-    acknowledgement = messages.request_received(req)
-    return queued + [acknowledgement] if acknowledgement else queued
+def _record_creation(req: SupportRequest, text: str, *, actor: str, at: dt.datetime) -> None:
+    entry = {"request_id": req.id, "at": at, "actor": actor, "action": "created", "text": text,
+             "public": True}  # fmt: skip
+    db.session.execute(sa.insert(HistoryEntry.__table__), entry)
 
 
-def _fill_in_number(message: OutboxMessage, number: str) -> None:
-    for field in ("subject", "body_text", "body_html"):
-        setattr(message, field, getattr(message, field).replace(PENDING_NUMBER, number))
+def _with_number(row: dict, number: str) -> dict:
+    fields = ("subject", "body_text", "body_html")
+    return {**row, **{field: row[field].replace(PENDING_NUMBER, number) for field in fields}}
 
 
 def token_for_submission_key(key: str) -> str | None:

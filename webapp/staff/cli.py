@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import click
-import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..models import StaffAccount
 from ..models.types import utc_now
 from ..school import current_school
-from . import accounts
+from . import accounts, roster
 
 staff = AppGroup("staff", help="Учётные записи сотрудников службы (из профиля школы).")
 
@@ -72,23 +70,12 @@ def disable(staff_id: str) -> None:
 def list_accounts() -> None:
     """Сотрудники профиля и их учётные записи."""
     profile = current_school()
-    found = {a.staff_id: a for a in db.session.scalars(sa.select(StaffAccount))}
-    for member in profile.staff:
-        account = found.get(member.id)
-        roles = ", ".join(profile.role(r).title for r in member.roles)
-        click.echo(f"{member.id:<14} {_state(account):<22} {member.name} — {roles}")
-    for staff_id in sorted(set(found) - {m.id for m in profile.staff}):
+    for entry in roster.roster(profile, utc_now()):
+        member = entry.member
+        click.echo(f"{member.id:<14} {roster.STATE_TITLES[entry.state]:<22} {member.name} — {entry.roles}")
+    orphans = set(roster.accounts_by_staff_id()) - {m.id for m in profile.staff}
+    for staff_id in sorted(orphans):
         click.echo(f"{staff_id:<14} {'нет в профиле':<22} (вход закрыт, пока сотрудника нет в профиле)")
-
-
-def _state(account: StaffAccount | None) -> str:
-    if account is None:
-        return "нет учётной записи"
-    if not account.active:
-        return "отключена"
-    if account.locked_until and account.locked_until > utc_now():
-        return "временно заблокирована"
-    return "действует"
 
 
 @staff.command("init")
