@@ -63,7 +63,7 @@ def finish_config(app: Flask) -> None:
     """Derive settings that depend on others, and refuse an unsafe production setup."""
     production = app.config["APP_ENV"] == "production" and not app.testing
     if production and app.config["SECRET_KEY"] == config.DEMO_SECRET_KEY:
-        raise RuntimeError(
+        raise config.ConfigError(
             "SECRET_KEY не задан: в рабочем режиме нельзя запускаться с демонстрационным ключом. "
             "Задайте переменную окружения SECRET_KEY (длинная случайная строка)."
         )
@@ -77,8 +77,6 @@ def finish_config(app: Flask) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     if url.startswith("sqlite"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
-    if not app.config["MAIL_DEFAULT_SENDER"]:
-        app.config["MAIL_DEFAULT_SENDER"] = None  # filled from the profile's support address
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
 

@@ -10,6 +10,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_SECRET_KEY = "demo-secret-key-change-me"
 
 
+class ConfigError(RuntimeError):
+    """A setting that makes the app unsafe or unable to run; the message is for the operator."""
+
+
 class DefaultConfig:
     SECRET_KEY = DEMO_SECRET_KEY
     # None means "SQLite in the instance folder"; resolved in create_app.
