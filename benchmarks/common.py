@@ -6,7 +6,8 @@ import contextlib
 import os
 import socket
 import tempfile
-import uuid
+
+from tests.support.postgres import temporary_postgres_database
 
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -19,16 +20,8 @@ def temporary_database(kind: str, label: str = "bench"):
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite:///{folder}/{label}.sqlite3"
         return
-    import psycopg
-
-    name = f"helpdesk_{label}_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with temporary_postgres_database(label, ADMIN_URL) as url:
+        yield url
 
 
 def free_port() -> int:

