@@ -13,9 +13,11 @@ from tests.support.submissions import (
     free_port,
     request_data,
 )
+from tests.support.smtp import SmtpCatcher
 from tests.support.worker import running_worker, wait_for
 from webapp.extensions import db
-from webapp.mail.outbox import claim_due, deliver_due, enqueue
+from webapp.mail.outbox import claim_due, deliver_due
+from webapp.mail.queue import enqueue
 from webapp.models import OutboxMessage
 from webapp.requests.service import submit_request
 
@@ -78,6 +80,50 @@ def test_the_status_link_uses_the_configured_public_address(make_app, smtp):
     deliver_due(app)
     [message] = smtp.to("anna.smirnova@example.ru")
     assert f"https://help.school7.example.ru/app/status/{token}" in message.get_body(("plain",)).get_content()
+
+
+def test_a_new_requests_mail_is_written_once_by_the_worker_and_a_retry_sends_the_same_words(make_app):
+    port = free_port()
+    app = make_app(MAIL_PORT=port)  # the first attempt finds no server
+    with app.app_context():
+        submit_request(request_data(contact_email=None))
+        db.session.commit()
+    assert all(r.body_text is None and r.body_html is None for r in rows(app))  # queued bare
+
+    assert deliver_due(app).retried == 3
+    written = {r.recipient: (r.body_text, r.body_html) for r in rows(app)}
+    assert all(text and html for text, html in written.values())  # stored with the failed try
+    assert "Лебедев Павел Сергеевич" in written["lebedev@school7-zarechny.example.ru"][0]
+
+    with SmtpCatcher(port=port) as catcher:
+        assert deliver_due(app, now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)).sent == 3
+    assert len(catcher.messages) == 3
+    for rcpts, message in catcher.messages:
+        text, html = written[rcpts[0]]
+        assert message.get_body(("plain",)).get_content().replace("\r\n", "\n").strip() == text.strip()
+        assert message.get_body(("html",)).get_content().replace("\r\n", "\n").strip() == html.strip()
+
+
+def test_a_message_that_cannot_be_written_is_a_failed_attempt_and_the_rest_still_go(make_app, smtp):
+    app = make_app(MAIL_PORT=smtp.port, OUTBOX_MAX_ATTEMPTS=2)
+    with app.app_context():
+        req = submit_request(request_data(contact_email=None))
+        db.session.flush()
+        enqueue(kind="no_such_kind", recipient="teacher@example.ru", subject="Без текста",
+                body_text=None, body_html=None, request=req)  # fmt: skip
+        db.session.commit()
+
+    first = deliver_due(app)
+    assert (first.sent, first.retried) == (3, 1)
+    [stuck] = [r for r in rows(app) if r.kind == "no_such_kind"]
+    assert (stuck.status, stuck.attempts, stuck.body_text) == ("pending", 1, None)
+    assert "письмо не удалось составить" in stuck.last_error
+
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)
+    assert deliver_due(app, now=later).failed == 1
+    listing = app.test_cli_runner().invoke(args=["outbox", "failed"])
+    assert "Без текста" in listing.output  # never dropped: listed for a person to see
+    assert len(smtp.messages) == 3
 
 
 def test_user_text_is_escaped_in_html_and_cannot_add_a_header(app, smtp):

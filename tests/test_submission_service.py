@@ -17,6 +17,7 @@ from tests.support.submissions import (
     request_data,
 )
 from webapp.extensions import db
+from webapp.mail.messages import write_body
 from webapp.models import HistoryEntry, OutboxMessage, SupportRequest
 from webapp.requests.service import InvalidRequest, submit_request
 
@@ -27,6 +28,12 @@ TUESDAY_MORNING = dt.datetime(2026, 3, 3, 5, 0, tzinfo=UTC)
 
 def outbox_rows() -> list[OutboxMessage]:
     return list(db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def written(message: OutboxMessage) -> OutboxMessage:
+    """The message with its text, as the outbox worker writes it just before sending."""
+    write_body(message)
+    return message
 
 
 def test_a_request_is_stored_with_its_route_deadlines_and_consent(app):
@@ -110,7 +117,7 @@ def test_a_confidential_request_is_flagged_and_its_copy_tells_nothing_personal(a
                                           contact_email=None))  # fmt: skip
         db.session.commit()
         assert req.confidential and req.routed_role == "psychologist"
-        by_recipient = {m.recipient: m for m in outbox_rows()}
+        by_recipient = {m.recipient: written(m) for m in outbox_rows()}
         psychologist = by_recipient["psy@school7-zarechny.example.ru"]
         copy = by_recipient[RESPONSIBLE]
         assert description in psychologist.body_text and "Смирнова" in psychologist.body_text
@@ -171,6 +178,6 @@ def test_a_request_outside_working_hours_says_when_the_service_opens(app):
     with app.app_context():
         submit_request(request_data(), received_at=saturday)
         db.session.commit()
-        [ack] = [m for m in outbox_rows() if m.kind == "request_received"]
+        [ack] = [written(m) for m in outbox_rows() if m.kind == "request_received"]
         assert "Сейчас служба не работает" in ack.body_text
         assert "16 марта 2026, 08:00" in ack.body_text  # Monday morning, school time

@@ -16,7 +16,7 @@ from ..models import OutboxMessage, SupportRequest
 from ..requests.routing import may_see_details, route
 from ..requests.validation import author_role_title, format_phone
 from ..school import current_school
-from .outbox import enqueue_row, outbox_row
+from .queue import enqueue_row, outbox_row
 
 
 def subject_for(req: SupportRequest, text: str) -> str:
@@ -68,62 +68,79 @@ def render_message(
     )
 
 
-# A new request (webapp/requests/service.py). Rendered only: submit_request queues the rows
-# with one INSERT once the request has its id and number.
+# A new request (webapp/requests/service.py). Its rows are queued with the subject only, with
+# one INSERT, while the person at the form waits; the worker writes each body from the stored
+# request just before sending it (`write_body`).
 
 
 def new_request_mail(req: SupportRequest) -> list[dict]:
-    """The notifications of the staff who get the request, then the author's acknowledgement."""
-    rendered = request_routed(req)
-    acknowledgement = request_received(req)
-    return rendered + [acknowledgement] if acknowledgement else rendered
-
-
-def request_received(req: SupportRequest) -> dict | None:
-    """The acknowledgement to the author, when they left an e-mail address."""
-    if not req.contact_email:
-        return None
-    profile = current_school()
-    request_type = profile.request_type(req.request_type)
-    return render_message(
-        "request_received",
-        kind="request_received",
-        recipient=req.contact_email,
-        subject=subject_for(req, "Ваше обращение принято"),
-        req=req,
-        type_title=request_type.title if request_type else req.request_type,
-        opening=next_opening(profile, req.received_at),
-        status_url=status_url(req),
-    )
-
-
-def request_routed(req: SupportRequest) -> list[dict]:
-    """The new request to every specialist with the routed role, and the responsible's copy."""
+    """Outbox rows, without bodies, for the staff who get the request and the author's
+    acknowledgement (when they left an e-mail address)."""
     profile = current_school()
     found = route(profile, req.request_type)
-    context = {
-        "type_title": profile.request_type(req.request_type).title,
-        "role_title": profile.role(found.role).title,
+    type_title = profile.request_type(req.request_type).title
+    reply_to = profile.support.email
+    rows = [
+        outbox_row(kind="request_routed", recipient=member.email, reply_to=reply_to,
+                   subject=subject_for(req, f"Новое обращение: {type_title}"))  # fmt: skip
+        for member in found.specialists
+    ]
+    if found.responsible is not None:
+        rows.append(outbox_row(kind="request_copy", recipient=found.responsible.email,
+                               reply_to=reply_to, subject=subject_for(req, f"Копия: {type_title}")))  # fmt: skip
+    if req.contact_email:
+        rows.append(outbox_row(kind="request_received", recipient=req.contact_email,
+                               reply_to=reply_to, subject=subject_for(req, "Ваше обращение принято")))  # fmt: skip
+    return rows
+
+
+def write_body(message: OutboxMessage) -> None:
+    """Fill in the text and HTML of a message queued without them."""
+    write = _BODY_WRITERS[message.kind]
+    name, context = write(message.request, message.recipient)
+    profile = current_school()
+    context.update(school=profile, req=message.request, local=functools.lru_cache(maxsize=16)(
+        lambda moment: local_datetime(profile, moment)))  # fmt: skip
+    text = render_email(f"email/{name}.txt", context)
+    html = render_email(f"email/{name}.html", context)
+    message.body_text, message.body_html = text, html
+
+
+def _request_received(req: SupportRequest, recipient: str) -> tuple[str, dict]:
+    """The acknowledgement: the number, what happens next, when, and the private link."""
+    profile = current_school()
+    request_type = profile.request_type(req.request_type)
+    return "request_received", {
+        "type_title": request_type.title if request_type else req.request_type,
+        "opening": next_opening(profile, req.received_at),
+        "status_url": status_url(req),
+    }
+
+
+def _request_routed(req: SupportRequest, recipient: str, *, copy: bool = False) -> tuple[str, dict]:
+    """The new request for a specialist of the routed role, or the responsible person's copy."""
+    profile = current_school()
+    member = next((s for s in profile.staff if s.email.lower() == recipient.lower()), None)
+    request_type = profile.request_type(req.request_type)
+    role = next((r for r in profile.roles if r.id == req.routed_role), None)
+    return "request_routed", {
+        "member": member,  # None if the profile no longer lists them: a plain greeting
+        "copy": copy,
+        # Only a person the profile still lets see it reads a confidential request's content.
+        "details": member is not None and may_see_details(profile, member, req.confidential),
+        "type_title": request_type.title if request_type else req.request_type,
+        "role_title": role.title if role else req.routed_role,
         "author_role": author_role_title(req.author_role),
         "phone": format_phone(req.contact_phone),
         "desk_url": desk_url(),
     }
-    rendered = []
-    for member in found.specialists:
-        rendered.append(render_message(
-            "request_routed", kind="request_routed", recipient=member.email, req=req,
-            subject=subject_for(req, f"Новое обращение: {context['type_title']}"),
-            member=member, copy=False, details=True, **context,
-        ))  # fmt: skip
-    if found.responsible is not None:
-        member = found.responsible
-        rendered.append(render_message(
-            "request_routed", kind="request_copy", recipient=member.email, req=req,
-            subject=subject_for(req, f"Копия: {context['type_title']}"),
-            member=member, copy=True, details=may_see_details(profile, member, found.confidential),
-            **context,
-        ))  # fmt: skip
-    return rendered
+
+
+_BODY_WRITERS = {
+    "request_received": _request_received,
+    "request_routed": _request_routed,
+    "request_copy": functools.partial(_request_routed, copy=True),
+}
 
 
 # The life of a request on the desk (webapp/requests/lifecycle.py).

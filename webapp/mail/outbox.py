@@ -1,4 +1,4 @@
-"""The outbox: e-mail is queued as rows in the caller's transaction and delivered by a worker.
+"""The outbox: delivering the e-mail rows queued by `queue.py`, after the caller's commit.
 
 Delivery claims due rows atomically (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: the single
 `UPDATE … RETURNING` runs under the database's write lock), so two workers never take the same
@@ -11,94 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
-import uuid
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import Flask, current_app
 
 from ..extensions import db
-from ..models import OutboxMessage, SupportRequest
+from ..models import OutboxMessage
 from ..models.types import utc_now
-from ..school import current_school
+from . import messages
 from .transport import TransportError, open_connection, send_one
 
 log = logging.getLogger(__name__)
-
-
-# A value that would end a header line and start another one.
-_LINE_BREAK = re.compile(r"[\r\n]")
-_SPACES = re.compile(r"\s+")
-
-
-def enqueue(
-    *,
-    kind: str,
-    recipient: str,
-    subject: str,
-    body_text: str,
-    body_html: str,
-    request: SupportRequest | None = None,
-    reply_to: str | None = None,
-    in_reply_to: str | None = None,
-) -> OutboxMessage:
-    """Queue one message in the current transaction (the caller commits)."""
-    row = outbox_row(kind=kind, recipient=recipient, subject=subject, body_text=body_text,
-                     body_html=body_html, reply_to=reply_to, in_reply_to=in_reply_to)  # fmt: skip
-    return enqueue_row(row, request)
-
-
-def enqueue_row(row: dict, request: SupportRequest | None = None) -> OutboxMessage:
-    """Queue one message made by `outbox_row` (adds it to the session; the caller commits)."""
-    message = OutboxMessage(**row)
-    message.request = request  # a request being created gets its id when the session flushes
-    db.session.add(message)
-    return message
-
-
-def outbox_row(
-    *,
-    kind: str,
-    recipient: str,
-    subject: str,
-    body_text: str,
-    body_html: str,
-    reply_to: str | None = None,
-    in_reply_to: str | None = None,
-) -> dict:
-    """The columns of one message waiting to be sent, checked: no value can add a header."""
-    for name, value in (("recipient", recipient), ("reply_to", reply_to), ("in_reply_to", in_reply_to)):
-        if value is not None and (_LINE_BREAK.search(value) or not value.strip()):
-            raise ValueError(f"{name} must be a single non-empty line")
-    return {
-        "message_id": new_message_id(kind),
-        "kind": kind,
-        "recipient": recipient.strip(),
-        # Whatever went into it, a subject is one line and can never start a header of its own.
-        "subject": _SPACES.sub(" ", subject).strip()[:300],
-        "body_text": body_text,
-        "body_html": body_html,
-        "reply_to": reply_to,
-        "in_reply_to": in_reply_to,
-        "status": "pending",
-        "attempts": 0,
-        "next_attempt_at": utc_now(),
-    }
-
-
-def enqueue_rows(rows: list[dict], request_id: int) -> None:
-    """Queue messages of a stored request made by `outbox_row`, with one multi-row INSERT in
-    the current transaction (the caller commits): no ORM bookkeeping on the submission path."""
-    if rows:
-        table = OutboxMessage.__table__
-        db.session.execute(sa.insert(table), [{**row, "request_id": request_id} for row in rows])
-
-
-def new_message_id(kind: str) -> str:
-    """`<random@service-domain>`: short enough for its header line not to be folded."""
-    domain = current_school().support.email.rsplit("@", 1)[1]
-    return f"<{uuid.uuid4().hex}@{domain}>"
 
 
 @dataclass
@@ -162,7 +86,11 @@ def lease_length() -> dt.timedelta:
 
 
 def _deliver_batch(batch: list[OutboxMessage], report: DeliveryReport, now) -> bool:
-    """Send over one connection. False when the server failed (the caller stops for now)."""
+    """Write what has no text yet, then send over one connection. False when the server failed
+    (the caller stops for now)."""
+    batch = _write_bodies(batch, report, now)
+    if not batch:
+        return True
     try:
         connection = open_connection()
     except TransportError as exc:
@@ -186,6 +114,26 @@ def _deliver_batch(batch: list[OutboxMessage], report: DeliveryReport, now) -> b
             report.sent += 1
             db.session.commit()
     return True
+
+
+def _write_bodies(batch: list[OutboxMessage], report: DeliveryReport, now) -> list[OutboxMessage]:
+    """Write the messages queued without their text (a new request's mail) and store them, so
+    every retry sends the same words. One that cannot be written is a failed attempt like any
+    other, never dropped. The messages ready to send."""
+    ready = []
+    for message in batch:
+        if message.body_text is not None:
+            ready.append(message)
+            continue
+        try:
+            messages.write_body(message)
+        except Exception as exc:  # a template or profile mistake must not stop the other messages
+            log.exception("mail %s could not be written", message.id)
+            _record_failure(message, RuntimeError(f"письмо не удалось составить: {exc}"), report, now)
+        else:
+            ready.append(message)
+    db.session.commit()
+    return ready
 
 
 def _record_success(message: OutboxMessage, now) -> None:

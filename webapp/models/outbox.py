@@ -30,8 +30,9 @@ class OutboxMessage(db.Model):
     reply_to: Mapped[str | None] = mapped_column(sa.String(254))
     in_reply_to: Mapped[str | None] = mapped_column(sa.String(200))
     subject: Mapped[str] = mapped_column(sa.String(300))
-    body_text: Mapped[str] = mapped_column(sa.Text)
-    body_html: Mapped[str] = mapped_column(sa.Text)
+    # Empty until written: a new request's mail is written by the worker just before sending.
+    body_text: Mapped[str | None] = mapped_column(sa.Text)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
 
     status: Mapped[str] = mapped_column(sa.String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)

@@ -51,7 +51,7 @@ _BUMP = (
 
 
 def _bump(year: int) -> int | None:
-    return db.session.execute(_BUMP, {"counter_year": year}).scalar()
+    return db.session.connection().execute(_BUMP, {"counter_year": year}).scalar()
 
 
 def _create_counter(year: int) -> None:

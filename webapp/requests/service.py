@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
 import sqlalchemy as sa
+from sqlalchemy.orm import make_transient_to_detached
 from flask import current_app
 
 from ..deadlines import add_service_time
 from ..extensions import db
-from ..mail import messages, outbox
+from ..mail import messages, queue
 from ..models import HistoryEntry, SupportRequest
 from ..models.requests import CHANNELS
 from ..models.types import utc_now
@@ -29,11 +30,6 @@ from .numbering import next_number, numbering_year
 from .routing import route
 
 log = logging.getLogger(__name__)
-
-# Stands for the request number in mail rendered before the number is taken. Private-use
-# characters: text never holds them by accident, and if typed on purpose they only turn into
-# the author's own number.
-PENDING_NUMBER = "\ue000NUMBER\ue000"
 
 CREATED_TEXT = {
     "web": "Обращение получено через форму на сайте и зарегистрировано.",
@@ -117,7 +113,7 @@ def submit_request(
     now = utc_now()
     received = received_at or now
     found = route(profile, data.request_type)
-    req = SupportRequest(
+    values = dict(
         status_token=secrets.token_urlsafe(32),
         submission_key=submission_key,
         channel=channel,
@@ -132,23 +128,31 @@ def submit_request(
         routed_role=found.role,
         confidential=found.confidential,
         **deadlines(profile, received),
-        attachments=[],
     )
     # Taking the number locks the year's counter row (on SQLite, the database) until the
-    # caller commits, and every concurrent submission waits for it. So the mail is rendered
-    # first, with a stand-in number, and only the writes happen under the lock.
-    req.number = PENDING_NUMBER
-    mail = messages.new_request_mail(req)
-    req.number = next_number(numbering_year(profile, received))
-    db.session.add(req)
-    db.session.flush()  # a second use of the form's one-time key fails here, before any file
-    # With the request's id known, its first history entry and its mail are plain INSERTs:
-    # no ORM bookkeeping while the counter is locked.
+    # caller commits, and every concurrent submission waits for it: only writes from here on,
+    # each a plain INSERT (no ORM unit of work while the counter is locked). A second use of
+    # the form's one-time key fails at the first one, before any file is written.
+    values["number"] = next_number(numbering_year(profile, received))
+    request_id = db.session.connection().execute(_INSERT_REQUEST, values).scalar_one()
+    req = _persistent(SupportRequest(id=request_id, **values, attachments=[]))
+    # The mail's text is written by the outbox worker, not here.
     _record_creation(req, CREATED_TEXT[channel], actor=recorded_by or "author", at=now)
-    outbox.enqueue_rows([_with_number(row, req.number) for row in mail], request_id=req.id)
+    queue.enqueue_rows(messages.new_request_mail(req), request_id=req.id)
     store(current_app.config["UPLOAD_DIR"], req, list(attachments))
     log.info("request %s registered: type=%s route=%s channel=%s", req.number, req.request_type,
              req.routed_role, channel)  # fmt: skip
+    return req
+
+
+_INSERT_REQUEST = sa.insert(SupportRequest.__table__).returning(SupportRequest.__table__.c.id)
+
+
+def _persistent(req: SupportRequest) -> SupportRequest:
+    """The session's object for a row just inserted with Core, without reading it back; what
+    the INSERT filled in by default (timestamps) is loaded when first read."""
+    make_transient_to_detached(req)
+    db.session.add(req)
     return req
 
 
@@ -165,12 +169,7 @@ def deadlines(profile: SchoolProfile, received: dt.datetime) -> dict[str, dt.dat
 def _record_creation(req: SupportRequest, text: str, *, actor: str, at: dt.datetime) -> None:
     entry = {"request_id": req.id, "at": at, "actor": actor, "action": "created", "text": text,
              "public": True}  # fmt: skip
-    db.session.execute(sa.insert(HistoryEntry.__table__), entry)
-
-
-def _with_number(row: dict, number: str) -> dict:
-    fields = ("subject", "body_text", "body_html")
-    return {**row, **{field: row[field].replace(PENDING_NUMBER, number) for field in fields}}
+    db.session.connection().execute(sa.insert(HistoryEntry.__table__), entry)
 
 
 def token_for_submission_key(key: str) -> str | None:

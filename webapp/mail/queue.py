@@ -1,0 +1,92 @@
+"""Queueing e-mail: every message is a row written in the transaction that caused it.
+
+Nothing here talks to a mail server; `outbox.py` delivers the rows after the commit. A row may
+come without its body: the mail of a new request is written by the delivery worker from the
+stored request (`messages.write_body`), so the person at the form does not wait for it.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import OutboxMessage, SupportRequest
+from ..models.types import utc_now
+from ..school import current_school
+
+# A value that would end a header line and start another one.
+_LINE_BREAK = re.compile(r"[\r\n]")
+_SPACES = re.compile(r"\s+")
+
+
+def enqueue(
+    *,
+    kind: str,
+    recipient: str,
+    subject: str,
+    body_text: str,
+    body_html: str,
+    request: SupportRequest | None = None,
+    reply_to: str | None = None,
+    in_reply_to: str | None = None,
+) -> OutboxMessage:
+    """Queue one message in the current transaction (the caller commits)."""
+    row = outbox_row(kind=kind, recipient=recipient, subject=subject, body_text=body_text,
+                     body_html=body_html, reply_to=reply_to, in_reply_to=in_reply_to)  # fmt: skip
+    return enqueue_row(row, request)
+
+
+def enqueue_row(row: dict, request: SupportRequest | None = None) -> OutboxMessage:
+    """Queue one message made by `outbox_row` (adds it to the session; the caller commits)."""
+    message = OutboxMessage(**row)
+    message.request = request  # a request being created gets its id when the session flushes
+    db.session.add(message)
+    return message
+
+
+def outbox_row(
+    *,
+    kind: str,
+    recipient: str,
+    subject: str,
+    body_text: str | None = None,
+    body_html: str | None = None,
+    reply_to: str | None = None,
+    in_reply_to: str | None = None,
+) -> dict:
+    """The columns of one message waiting to be sent, checked: no value can add a header.
+    Without bodies, the worker writes them before sending (`messages.write_body`)."""
+    for name, value in (("recipient", recipient), ("reply_to", reply_to), ("in_reply_to", in_reply_to)):
+        if value is not None and (_LINE_BREAK.search(value) or not value.strip()):
+            raise ValueError(f"{name} must be a single non-empty line")
+    return {
+        "message_id": new_message_id(kind),
+        "kind": kind,
+        "recipient": recipient.strip(),
+        # Whatever went into it, a subject is one line and can never start a header of its own.
+        "subject": _SPACES.sub(" ", subject).strip()[:300],
+        "body_text": body_text,
+        "body_html": body_html,
+        "reply_to": reply_to,
+        "in_reply_to": in_reply_to,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": utc_now(),
+    }
+
+
+def enqueue_rows(rows: list[dict], request_id: int) -> None:
+    """Queue messages of a stored request made by `outbox_row`, with one multi-row INSERT in
+    the current transaction (the caller commits): no ORM bookkeeping on the submission path."""
+    if rows:
+        table = OutboxMessage.__table__
+        db.session.connection().execute(sa.insert(table), [{**row, "request_id": request_id} for row in rows])
+
+
+def new_message_id(kind: str) -> str:
+    """`<random@service-domain>`: short enough for its header line not to be folded."""
+    domain = current_school().support.email.rsplit("@", 1)[1]
+    return f"<{uuid.uuid4().hex}@{domain}>"
