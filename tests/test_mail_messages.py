@@ -1,5 +1,5 @@
-"""What the e-mails of a new request say: queued without text, written by the worker before
-sending (`messages.write_body`, called here directly; delivery is in test_outbox)."""
+"""What the e-mails of a new request say: queued without words, written by the worker before
+sending (`messages.write_message`, called here directly; delivery is in test_outbox)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from tests.support.submissions import request_data
 from webapp.extensions import db
-from webapp.mail.messages import write_body
+from webapp.mail.messages import write_message
 from webapp.models import OutboxMessage
 from webapp.requests.service import submit_request
 
@@ -20,8 +20,8 @@ TUESDAY_MORNING = dt.datetime(2026, 3, 3, 5, 0, tzinfo=UTC)  # 10:00 in Yekateri
 def message_for(recipient: str) -> OutboxMessage:
     """The queued message to `recipient`, written as the worker writes it."""
     message = db.session.scalars(sa.select(OutboxMessage).filter_by(recipient=recipient)).one()
-    assert message.body_text is None and message.body_html is None  # the form did not wait for it
-    write_body(message)
+    assert (message.subject, message.body_text, message.body_html) == (None, None, None)  # not at the form
+    write_message(message)
     return message
 
 

@@ -88,11 +88,12 @@ def test_a_new_requests_mail_is_written_once_by_the_worker_and_a_retry_sends_the
     with app.app_context():
         submit_request(request_data(contact_email=None))
         db.session.commit()
-    assert all(r.body_text is None and r.body_html is None for r in rows(app))  # queued bare
+    assert all(r.subject is None and r.body_text is None for r in rows(app))  # queued unwritten
 
     assert deliver_due(app).retried == 3
     written = {r.recipient: (r.body_text, r.body_html) for r in rows(app)}
     assert all(text and html for text, html in written.values())  # stored with the failed try
+    assert all(r.subject.startswith(f"[№ {first_number()}] ") for r in rows(app))
     assert "Лебедев Павел Сергеевич" in written["lebedev@school7-zarechny.example.ru"][0]
 
     with SmtpCatcher(port=port) as catcher:
@@ -109,7 +110,7 @@ def test_a_message_that_cannot_be_written_is_a_failed_attempt_and_the_rest_still
     with app.app_context():
         req = submit_request(request_data(contact_email=None))
         db.session.flush()
-        enqueue(kind="no_such_kind", recipient="teacher@example.ru", subject="Без текста",
+        enqueue(kind="no_such_kind", recipient="teacher@example.ru", subject=None,
                 body_text=None, body_html=None, request=req)  # fmt: skip
         db.session.commit()
 
@@ -122,7 +123,8 @@ def test_a_message_that_cannot_be_written_is_a_failed_attempt_and_the_rest_still
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)
     assert deliver_due(app, now=later).failed == 1
     listing = app.test_cli_runner().invoke(args=["outbox", "failed"])
-    assert "Без текста" in listing.output  # never dropped: listed for a person to see
+    # Never dropped: listed for a person to see, with the request it belongs to.
+    assert f"письмо не составлено; обращение № {first_number()}" in listing.output
     assert len(smtp.messages) == 3
 
 

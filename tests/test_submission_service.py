@@ -17,7 +17,7 @@ from tests.support.submissions import (
     request_data,
 )
 from webapp.extensions import db
-from webapp.mail.messages import write_body
+from webapp.mail.messages import write_message
 from webapp.models import HistoryEntry, OutboxMessage, SupportRequest
 from webapp.requests.service import InvalidRequest, submit_request
 
@@ -31,8 +31,8 @@ def outbox_rows() -> list[OutboxMessage]:
 
 
 def written(message: OutboxMessage) -> OutboxMessage:
-    """The message with its text, as the outbox worker writes it just before sending."""
-    write_body(message)
+    """The message with its subject and text, as the outbox worker writes them before sending."""
+    write_message(message)
     return message
 
 
@@ -77,7 +77,8 @@ def test_every_specialist_with_the_routed_role_and_the_responsible_person_are_no
             [("request_routed", a) for a in TECH_SPECIALISTS] + [("request_copy", RESPONSIBLE)]
         )
         assert all(m.request_id == req.id and m.status == "pending" for m in rows)
-        assert all(m.subject.startswith("[№ 2026-00001] ") for m in rows)
+        assert all(m.subject is None for m in rows)  # written by the worker, not at the form
+        assert all(written(m).subject.startswith("[№ 2026-00001] ") for m in rows)
         assert all(m.reply_to == SERVICE_MAILBOX for m in rows)
         assert len({m.message_id for m in rows}) == len(rows)
 
@@ -107,7 +108,7 @@ def test_the_responsible_person_gets_only_the_types_the_profile_lists(make_app, 
         db.session.commit()
         copies = [m for m in outbox_rows() if m.recipient == RESPONSIBLE]
         year = first_number()[:4]
-        assert [m.subject for m in copies] == [f"[№ {year}-00002] Копия: Проблема с электронным журналом (ЭЖД)"]
+        assert [written(m).subject for m in copies] == [f"[№ {year}-00002] Копия: Проблема с электронным журналом (ЭЖД)"]
 
 
 def test_a_confidential_request_is_flagged_and_its_copy_tells_nothing_personal(app):

@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .extensions import mail as mail_extension  # `mail` would clash with the webapp.mail package
+from .models.writers import init_writer_turns
 from .school import load_profile
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,7 @@ def register_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+        init_writer_turns(app)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

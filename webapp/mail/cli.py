@@ -77,9 +77,16 @@ def failed_command() -> None:
     for m in messages:
         click.echo(f"#{m.id}  {local_datetime(profile, m.created_at)}  {m.kind}  → {m.recipient}  "
                    f"попыток: {m.attempts}")  # fmt: skip
-        click.echo(f"     {m.subject}")
+        click.echo(f"     {m.subject or unwritten_subject(m)}")
         click.echo(f"     ошибка: {m.last_error}")
     click.echo("Повторить отправку: flask --app wsgi outbox retry ID … или outbox retry --all")
+
+
+def unwritten_subject(message) -> str:
+    """A message of a new request whose words could not be written has no subject yet."""
+    if message.request is not None:
+        return f"(письмо не составлено; обращение № {message.request.number})"
+    return "(письмо не составлено)"
 
 
 @outbox.command("retry")

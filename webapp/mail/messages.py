@@ -16,7 +16,7 @@ from ..models import OutboxMessage, SupportRequest
 from ..requests.routing import may_see_details, route
 from ..requests.validation import author_role_title, format_phone
 from ..school import current_school
-from .queue import enqueue_row, outbox_row
+from .queue import enqueue_row, one_line_subject, outbox_row
 
 
 def subject_for(req: SupportRequest, text: str) -> str:
@@ -54,81 +54,80 @@ def render_message(
     in_reply_to: str | None = None, **context,
 ) -> dict:
     """Render email/<name>.txt and .html with `context` into an outbox row, not yet queued."""
-    profile = current_school()
-    context.update(school=profile, req=req, local=functools.lru_cache(maxsize=16)(
-        lambda moment: local_datetime(profile, moment)))  # fmt: skip
+    body_text, body_html = render_bodies(name, req, context)
     return outbox_row(
         kind=kind,
         recipient=recipient,
         subject=subject,
-        body_text=render_email(f"email/{name}.txt", context),
-        body_html=render_email(f"email/{name}.html", context),
-        reply_to=profile.support.email,
+        body_text=body_text,
+        body_html=body_html,
+        reply_to=current_school().support.email,
         in_reply_to=in_reply_to,
     )
 
 
-# A new request (webapp/requests/service.py). Its rows are queued with the subject only, with
-# one INSERT, while the person at the form waits; the worker writes each body from the stored
-# request just before sending it (`write_body`).
+def render_bodies(name: str, req: SupportRequest | None, context: dict) -> tuple[str, str]:
+    """email/<name>.txt and .html, given the school, the request and `local` (its time)."""
+    profile = current_school()
+    context.update(school=profile, req=req, local=functools.lru_cache(maxsize=16)(
+        lambda moment: local_datetime(profile, moment)))  # fmt: skip
+    return render_email(f"email/{name}.txt", context), render_email(f"email/{name}.html", context)
+
+
+# A new request (webapp/requests/service.py). Its rows are queued with the recipient only, with
+# one INSERT, while the person at the form waits and before the request has its number; the
+# worker writes each subject and body from the stored request just before sending it
+# (`write_message`).
 
 
 def new_request_mail(req: SupportRequest) -> list[dict]:
-    """Outbox rows, without bodies, for the staff who get the request and the author's
+    """Outbox rows, not yet written, for the staff who get the request and the author's
     acknowledgement (when they left an e-mail address)."""
     profile = current_school()
     found = route(profile, req.request_type)
-    type_title = profile.request_type(req.request_type).title
-    reply_to = profile.support.email
-    rows = [
-        outbox_row(kind="request_routed", recipient=member.email, reply_to=reply_to,
-                   subject=subject_for(req, f"Новое обращение: {type_title}"))  # fmt: skip
-        for member in found.specialists
-    ]
+    recipients = [("request_routed", member.email) for member in found.specialists]
     if found.responsible is not None:
-        rows.append(outbox_row(kind="request_copy", recipient=found.responsible.email,
-                               reply_to=reply_to, subject=subject_for(req, f"Копия: {type_title}")))  # fmt: skip
+        recipients.append(("request_copy", found.responsible.email))
     if req.contact_email:
-        rows.append(outbox_row(kind="request_received", recipient=req.contact_email,
-                               reply_to=reply_to, subject=subject_for(req, "Ваше обращение принято")))  # fmt: skip
-    return rows
+        recipients.append(("request_received", req.contact_email))
+    return [outbox_row(kind=kind, recipient=recipient, reply_to=profile.support.email)
+            for kind, recipient in recipients]  # fmt: skip
 
 
-def write_body(message: OutboxMessage) -> None:
-    """Fill in the text and HTML of a message queued without them."""
-    write = _BODY_WRITERS[message.kind]
-    name, context = write(message.request, message.recipient)
-    profile = current_school()
-    context.update(school=profile, req=message.request, local=functools.lru_cache(maxsize=16)(
-        lambda moment: local_datetime(profile, moment)))  # fmt: skip
-    text = render_email(f"email/{name}.txt", context)
-    html = render_email(f"email/{name}.html", context)
-    message.body_text, message.body_html = text, html
+def write_message(message: OutboxMessage) -> None:
+    """Fill in the subject, text and HTML of a message queued without them."""
+    req = message.request
+    name, subject, context = _WRITERS[message.kind](req, message.recipient)
+    body_text, body_html = render_bodies(name, req, context)
+    message.subject = one_line_subject(subject_for(req, subject))
+    message.body_text, message.body_html = body_text, body_html
 
 
-def _request_received(req: SupportRequest, recipient: str) -> tuple[str, dict]:
+def _request_received(req: SupportRequest, recipient: str) -> tuple[str, str, dict]:
     """The acknowledgement: the number, what happens next, when, and the private link."""
     profile = current_school()
     request_type = profile.request_type(req.request_type)
-    return "request_received", {
+    return "request_received", "Ваше обращение принято", {
         "type_title": request_type.title if request_type else req.request_type,
         "opening": next_opening(profile, req.received_at),
         "status_url": status_url(req),
     }
 
 
-def _request_routed(req: SupportRequest, recipient: str, *, copy: bool = False) -> tuple[str, dict]:
+def _request_routed(req: SupportRequest, recipient: str, *, copy: bool = False) -> tuple[str, str, dict]:
     """The new request for a specialist of the routed role, or the responsible person's copy."""
     profile = current_school()
     member = next((s for s in profile.staff if s.email.lower() == recipient.lower()), None)
     request_type = profile.request_type(req.request_type)
     role = next((r for r in profile.roles if r.id == req.routed_role), None)
-    return "request_routed", {
+    type_title = request_type.title if request_type else req.request_type
+    subject = f"Копия: {type_title}" if copy else f"Новое обращение: {type_title}"
+    return "request_routed", subject, {
         "member": member,  # None if the profile no longer lists them: a plain greeting
         "copy": copy,
         # Only a person the profile still lets see it reads a confidential request's content.
         "details": member is not None and may_see_details(profile, member, req.confidential),
-        "type_title": request_type.title if request_type else req.request_type,
+        "type_title": type_title,
         "role_title": role.title if role else req.routed_role,
         "author_role": author_role_title(req.author_role),
         "phone": format_phone(req.contact_phone),
@@ -136,7 +135,7 @@ def _request_routed(req: SupportRequest, recipient: str, *, copy: bool = False) 
     }
 
 
-_BODY_WRITERS = {
+_WRITERS = {
     "request_received": _request_received,
     "request_routed": _request_routed,
     "request_copy": functools.partial(_request_routed, copy=True),

@@ -117,7 +117,7 @@ def _deliver_batch(batch: list[OutboxMessage], report: DeliveryReport, now) -> b
 
 
 def _write_bodies(batch: list[OutboxMessage], report: DeliveryReport, now) -> list[OutboxMessage]:
-    """Write the messages queued without their text (a new request's mail) and store them, so
+    """Write the messages queued without their words (a new request's mail) and store them, so
     every retry sends the same words. One that cannot be written is a failed attempt like any
     other, never dropped. The messages ready to send."""
     ready = []
@@ -126,7 +126,7 @@ def _write_bodies(batch: list[OutboxMessage], report: DeliveryReport, now) -> li
             ready.append(message)
             continue
         try:
-            messages.write_body(message)
+            messages.write_message(message)
         except Exception as exc:  # a template or profile mistake must not stop the other messages
             log.exception("mail %s could not be written", message.id)
             _record_failure(message, RuntimeError(f"письмо не удалось составить: {exc}"), report, now)

@@ -1,8 +1,8 @@
 """Queueing e-mail: every message is a row written in the transaction that caused it.
 
 Nothing here talks to a mail server; `outbox.py` delivers the rows after the commit. A row may
-come without its body: the mail of a new request is written by the delivery worker from the
-stored request (`messages.write_body`), so the person at the form does not wait for it.
+come without its subject and body: the mail of a new request is written by the delivery worker
+from the stored request (`messages.write_message`), so the person at the form does not wait.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ def enqueue(
     *,
     kind: str,
     recipient: str,
-    subject: str,
-    body_text: str,
-    body_html: str,
+    subject: str | None,
+    body_text: str | None,
+    body_html: str | None,
     request: SupportRequest | None = None,
     reply_to: str | None = None,
     in_reply_to: str | None = None,
@@ -51,14 +51,14 @@ def outbox_row(
     *,
     kind: str,
     recipient: str,
-    subject: str,
+    subject: str | None = None,
     body_text: str | None = None,
     body_html: str | None = None,
     reply_to: str | None = None,
     in_reply_to: str | None = None,
 ) -> dict:
     """The columns of one message waiting to be sent, checked: no value can add a header.
-    Without bodies, the worker writes them before sending (`messages.write_body`)."""
+    Without subject and bodies, the worker writes them before sending (`messages.write_message`)."""
     for name, value in (("recipient", recipient), ("reply_to", reply_to), ("in_reply_to", in_reply_to)):
         if value is not None and (_LINE_BREAK.search(value) or not value.strip()):
             raise ValueError(f"{name} must be a single non-empty line")
@@ -66,8 +66,7 @@ def outbox_row(
         "message_id": new_message_id(kind),
         "kind": kind,
         "recipient": recipient.strip(),
-        # Whatever went into it, a subject is one line and can never start a header of its own.
-        "subject": _SPACES.sub(" ", subject).strip()[:300],
+        "subject": None if subject is None else one_line_subject(subject),
         "body_text": body_text,
         "body_html": body_html,
         "reply_to": reply_to,
@@ -78,12 +77,19 @@ def outbox_row(
     }
 
 
+def one_line_subject(text: str) -> str:
+    """Whatever went into it, a subject is one line and can never start a header of its own."""
+    return _SPACES.sub(" ", text).strip()[:300]
+
+
 def enqueue_rows(rows: list[dict], request_id: int) -> None:
     """Queue messages of a stored request made by `outbox_row`, with one multi-row INSERT in
     the current transaction (the caller commits): no ORM bookkeeping on the submission path."""
     if rows:
-        table = OutboxMessage.__table__
-        db.session.connection().execute(sa.insert(table), [{**row, "request_id": request_id} for row in rows])
+        db.session.connection().execute(_INSERT_MESSAGE, [{**row, "request_id": request_id} for row in rows])
+
+
+_INSERT_MESSAGE = sa.insert(OutboxMessage.__table__)  # built once: every submission runs it
 
 
 def new_message_id(kind: str) -> str:

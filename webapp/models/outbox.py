@@ -29,8 +29,8 @@ class OutboxMessage(db.Model):
     recipient: Mapped[str] = mapped_column(sa.String(254))
     reply_to: Mapped[str | None] = mapped_column(sa.String(254))
     in_reply_to: Mapped[str | None] = mapped_column(sa.String(200))
-    subject: Mapped[str] = mapped_column(sa.String(300))
     # Empty until written: a new request's mail is written by the worker just before sending.
+    subject: Mapped[str | None] = mapped_column(sa.String(300))
     body_text: Mapped[str | None] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
 

@@ -10,6 +10,7 @@ from ..deadlines import next_opening
 from ..extensions import db, limiter
 from ..formatting import local_datetime
 from ..models import SupportRequest
+from ..models.writers import writer_turn
 from ..requests.service import InvalidRequest, submit_request, token_for_submission_key
 from ..school import current_school
 from .forms import RequestForm
@@ -60,10 +61,12 @@ def form():
 def register(form: RequestForm) -> str:
     """Store the request and commit; the status token of the request this page created."""
     key = form.submission_key.data
+    data = form.request_data()
     try:
-        req = submit_request(form.request_data(), submission_key=key, attachments=form.uploads)
-        token = req.status_token
-        db.session.commit()
+        with writer_turn():
+            req = submit_request(data, submission_key=key, attachments=form.uploads)
+            token = req.status_token
+            db.session.commit()
     except IntegrityError:
         # The same page sent again (a double click, a reload): its one-time key is taken.
         db.session.rollback()

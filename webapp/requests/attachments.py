@@ -62,6 +62,8 @@ def clean_filename(filename: str) -> str:
 
 def store(upload_dir: str | os.PathLike, request: SupportRequest, files: list[UploadedFile]) -> None:
     """Write the files under `upload_dir` with random names and attach their rows to `request`."""
+    if not files:
+        return
     folder = Path(upload_dir)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     for item in files:

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from flask import current_app
 
 from ..deadlines import add_service_time
@@ -129,23 +130,39 @@ def submit_request(
         confidential=found.confidential,
         **deadlines(profile, received),
     )
-    # Taking the number locks the year's counter row (on SQLite, the database) until the
-    # caller commits, and every concurrent submission waits for it: only writes from here on,
-    # each a plain INSERT (no ORM unit of work while the counter is locked). A second use of
-    # the form's one-time key fails at the first one, before any file is written.
-    values["number"] = next_number(numbering_year(profile, received))
-    request_id = db.session.connection().execute(_INSERT_REQUEST, values).scalar_one()
+    # Every write is a plain INSERT (no ORM unit of work). A second use of the form's one-time
+    # key fails at the first one, before any file is written. The number comes last: taking it
+    # locks the year's counter row (on SQLite, the database) until the caller commits, and every
+    # concurrent submission waits for that lock, so it covers only the number and the commit.
+    values["number"] = _unnumbered()
+    connection = db.session.connection()
+    request_id = connection.execute(_INSERT_REQUEST, values).scalar_one()
     req = _persistent(SupportRequest(id=request_id, **values, attachments=[]))
-    # The mail's text is written by the outbox worker, not here.
     _record_creation(req, CREATED_TEXT[channel], actor=recorded_by or "author", at=now)
-    queue.enqueue_rows(messages.new_request_mail(req), request_id=req.id)
+    queue.enqueue_rows(messages.new_request_mail(req), request_id=req.id)  # words: by the worker
     store(current_app.config["UPLOAD_DIR"], req, list(attachments))
+    db.session.flush()  # the attachments' rows
+    number = next_number(numbering_year(profile, received))
+    connection.execute(_SET_NUMBER, {"request_id": request_id, "number": number})
+    set_committed_value(req, "number", number)
     log.info("request %s registered: type=%s route=%s channel=%s", req.number, req.request_type,
              req.routed_role, channel)  # fmt: skip
     return req
 
 
-_INSERT_REQUEST = sa.insert(SupportRequest.__table__).returning(SupportRequest.__table__.c.id)
+_REQUESTS = SupportRequest.__table__
+_INSERT_REQUEST = sa.insert(_REQUESTS).returning(_REQUESTS.c.id)
+_INSERT_HISTORY = sa.insert(HistoryEntry.__table__)
+_SET_NUMBER = (
+    sa.update(_REQUESTS)
+    .where(_REQUESTS.c.id == sa.bindparam("request_id"))
+    .values(number=sa.bindparam("number"))
+)
+
+
+def _unnumbered() -> str:
+    """A stand-in for the number, unique and never committed: replaced in the same transaction."""
+    return "~" + secrets.token_hex(7)
 
 
 def _persistent(req: SupportRequest) -> SupportRequest:
@@ -169,7 +186,7 @@ def deadlines(profile: SchoolProfile, received: dt.datetime) -> dict[str, dt.dat
 def _record_creation(req: SupportRequest, text: str, *, actor: str, at: dt.datetime) -> None:
     entry = {"request_id": req.id, "at": at, "actor": actor, "action": "created", "text": text,
              "public": True}  # fmt: skip
-    db.session.connection().execute(sa.insert(HistoryEntry.__table__), entry)
+    db.session.connection().execute(_INSERT_HISTORY, entry)
 
 
 def token_for_submission_key(key: str) -> str | None:
