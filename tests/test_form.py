@@ -4,6 +4,7 @@ what was typed and storing nothing), and what a good submission leads to."""
 from __future__ import annotations
 
 import io
+import secrets
 import re
 from pathlib import Path
 
@@ -239,3 +240,15 @@ def test_app_pages_use_the_sites_look_and_vision_mode(client):
     with client.get("/app/static/app.css") as response:
         css = response.get_data(as_text=True)
     assert "#3f51b5" in css and "-apple-system" in css
+
+
+def test_the_limit_is_shared_by_every_worker_when_kept_in_redis(make_app):
+    # Two apps stand for two gunicorn workers; with the default memory:// each would count alone.
+    settings = {"RATELIMIT_ENABLED": True, "FORM_RATE_LIMIT": "2 per minute",
+                "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+                "RATELIMIT_KEY_PREFIX": f"helpdesk-test-{secrets.token_hex(4)}"}  # fmt: skip
+    first, second = make_app(**settings), make_app(**settings)
+    assert post(first.test_client()).status_code == 303
+    assert post(second.test_client()).status_code == 303
+    assert post(first.test_client(), author_name="Третий Раз").status_code == 429
+    assert post(second.test_client(), author_name="Третий Раз").status_code == 429
