@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from tests.support.smtp import SmtpCatcher
 from tests.support.submissions import (
     SERVICE_MAILBOX,
     first_number,
     free_port,
     request_data,
 )
-from tests.support.smtp import SmtpCatcher
 from tests.support.worker import running_worker, wait_for
 from webapp.extensions import db
 from webapp.mail.outbox import claim_due, deliver_due
