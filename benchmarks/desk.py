@@ -25,8 +25,8 @@ from benchmarks.common import temporary_database
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import HistoryEntry, SupportRequest
-from webapp.school import current_school
-from webapp.staff.accounts import create_account
+from webapp.accounts import create_account
+from webapp.web.current import current_school
 
 UTC = dt.timezone.utc
 PASSWORD = "benchmark-password"

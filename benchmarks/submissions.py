@@ -81,7 +81,11 @@ def gunicorn(target: str, env: dict, workers: int):
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
                f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "256", target]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    # The app logs a line per submission at the default level, as in production: to a file, so
+    # the figures are not lost among them (the file is printed if gunicorn fails to start).
+    log = tempfile.NamedTemporaryFile("w+", prefix="gunicorn-", suffix=".log")
+    # A session of its own: if gunicorn does not stop, its whole group (workers too) is killed.
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -90,11 +94,17 @@ def gunicorn(target: str, env: dict, workers: int):
                 break
             time.sleep(0.1)
         else:
-            raise RuntimeError(f"gunicorn for {target} did not start")
+            log.seek(0)
+            raise RuntimeError(f"gunicorn for {target} did not start:\n{log.read()[-3000:]}")
         yield base
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        server.send_signal(signal.SIGTERM)  # graceful: the workers finish their requests
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
 
 
 def open_sessions(base: str, count: int) -> list[str]:

@@ -96,6 +96,11 @@ def make_app(database_url, tmp_path, smtp_server):
             "MAIL_TIMEOUT": 5,
             "UPLOAD_DIR": str(tmp_path / "uploads"),
             "SCHOOL_PROFILE": None,
+            # argon2's cheapest cost (production keeps the strong defaults), as cookiecutter-flask
+            # sets BCRYPT_LOG_ROUNDS = 4: most of a test's time would otherwise be hashing.
+            "PASSWORD_HASH_TIME_COST": 1,
+            "PASSWORD_HASH_MEMORY_KIB": 8,
+            "PASSWORD_HASH_PARALLELISM": 1,
         }
         settings.update(overrides)
         app = create_app(settings)

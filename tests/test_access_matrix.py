@@ -17,6 +17,7 @@ from webapp.models import StaffAccount, SupportRequest
 from webapp.requests import lifecycle
 from webapp.requests.attachments import inspect_upload
 from webapp.requests.service import submit_request
+from webapp.web.current import current_register
 
 PEOPLE = ["orlova", "belov", "sidorova", "kuznetsova", "lebedev", "morozova", "gromov"]
 ANON = "anonymous"
@@ -44,14 +45,14 @@ def desk(app):
         clients[person] = client
     with app.app_context():
         shot = inspect_upload("screen.png", png_bytes())
-        ids = {t: submit_request(request_data(request_type=t), attachments=[shot]).id for t in SEES}
+        ids = {t: submit_request(current_register(), request_data(request_type=t), attachments=[shot]).id for t in SEES}
         db.session.commit()
     return clients, ids
 
 
 def fresh(app, request_type="technical") -> int:
     with app.app_context():
-        req = submit_request(request_data(request_type=request_type))
+        req = submit_request(current_register(), request_data(request_type=request_type))
         db.session.commit()
         return req.id
 
@@ -221,8 +222,8 @@ def test_closing_an_answered_request(app, desk):
         request_id = fresh(app)
         with app.app_context():
             req = db.session.get(SupportRequest, request_id)
-            lifecycle.assign(req, "sidorova", "lebedev")
-            lifecycle.record_oral_answer(req, "lebedev", "Помог по телефону.")
+            lifecycle.assign(current_register(), req, "sidorova", "lebedev")
+            lifecycle.record_oral_answer(current_register(), req, "lebedev", "Помог по телефону.")
             db.session.commit()
         got[who] = client.post(f"/app/desk/r/{request_id}/close").status_code
     assert got == expected

@@ -10,7 +10,7 @@ from webapp.extensions import db
 from webapp.models import SupportRequest
 from webapp.requests import access, lifecycle
 from webapp.requests.service import submit_request
-from webapp.school import current_school
+from webapp.web.current import current_register, current_school
 
 
 @pytest.fixture
@@ -18,12 +18,12 @@ def register(app):
     """Requests of every type, some handed to people outside the routed role, one recorded by
     the hotline."""
     with app.app_context():
-        made = {t.id: submit_request(request_data(request_type=t.id)) for t in current_school().request_types}
-        journal_to_tech = submit_request(request_data(request_type="journal"))
-        lifecycle.assign(journal_to_tech, "orlova", "lebedev")
-        tech_to_journal = submit_request(request_data(request_type="technical"))
-        lifecycle.assign(tech_to_journal, "orlova", "kuznetsova")
-        by_phone = submit_request(request_data(request_type="other"), channel="phone", recorded_by="kuznetsova")
+        made = {t.id: submit_request(current_register(), request_data(request_type=t.id)) for t in current_school().request_types}
+        journal_to_tech = submit_request(current_register(), request_data(request_type="journal"))
+        lifecycle.assign(current_register(), journal_to_tech, "orlova", "lebedev")
+        tech_to_journal = submit_request(current_register(), request_data(request_type="technical"))
+        lifecycle.assign(current_register(), tech_to_journal, "orlova", "kuznetsova")
+        by_phone = submit_request(current_register(), request_data(request_type="other"), channel="phone", recorded_by="kuznetsova")
         db.session.commit()
         yield {**made, "journal_to_tech": journal_to_tech.id, "tech_to_journal": tech_to_journal.id,
                "by_phone": by_phone.id}  # fmt: skip

@@ -15,7 +15,7 @@ from webapp.extensions import db
 from webapp.models import SupportRequest
 from webapp.requests import lifecycle
 from webapp.requests.service import submit_request
-from webapp.school import current_school
+from webapp.web.current import current_register, current_school
 
 UTC = dt.timezone.utc
 
@@ -28,7 +28,7 @@ def numbers_listed(response) -> list[str]:
 def add(app, **overrides) -> SupportRequest:
     received_at = overrides.pop("received_at", None)
     with app.app_context():
-        req = submit_request(request_data(**overrides), received_at=received_at)
+        req = submit_request(current_register(), request_data(**overrides), received_at=received_at)
         db.session.commit()
         db.session.refresh(req)
         db.session.expunge(req)
@@ -47,8 +47,8 @@ def test_the_default_queue_shows_open_requests_newest_first(app, client):
     done = add(app, author_name="Третий Автор Иванович")
     with app.app_context():
         req = db.session.get(SupportRequest, done.id)
-        lifecycle.record_oral_answer(req, "lebedev", "Помог.")
-        lifecycle.close(req, "lebedev")
+        lifecycle.record_oral_answer(current_register(), req, "lebedev", "Помог.")
+        lifecycle.close(current_register(), req, "lebedev")
         db.session.commit()
     login(client, "orlova")
     assert numbers_listed(client.get("/app/desk/")) == [new.number, old.number]
@@ -60,7 +60,7 @@ def test_filters_by_type_and_by_specialist(app, client):
     tech = add(app)
     journal = add(app, request_type="journal")
     with app.app_context():
-        lifecycle.assign(db.session.get(SupportRequest, journal.id), "orlova", "kuznetsova")
+        lifecycle.assign(current_register(), db.session.get(SupportRequest, journal.id), "orlova", "kuznetsova")
         db.session.commit()
     login(client, "orlova")
     assert numbers_listed(client.get("/app/desk/?request_type=journal")) == [journal.number]
@@ -95,8 +95,8 @@ def test_a_search_looks_through_closed_requests_too(app, client):
     req = add(app, author_name="Закрытова Мария Петровна")
     with app.app_context():
         stored = db.session.get(SupportRequest, req.id)
-        lifecycle.record_oral_answer(stored, "lebedev", "Помог.")
-        lifecycle.close(stored, "lebedev")
+        lifecycle.record_oral_answer(current_register(), stored, "lebedev", "Помог.")
+        lifecycle.close(current_register(), stored, "lebedev")
         db.session.commit()
     login(client, "orlova")
     assert numbers_listed(client.get("/app/desk/?q=Закрытова")) == [req.number]
@@ -131,8 +131,8 @@ def test_requests_waiting_for_a_decision_on_the_term_can_be_listed(app, client):
     waiting = add(app)
     with app.app_context():
         req = db.session.get(SupportRequest, waiting.id)
-        lifecycle.take_into_work(req, "lebedev")
-        lifecycle.request_extension(req, "lebedev", "Ждём поставщика.", req.process_due + dt.timedelta(days=1))
+        lifecycle.take_into_work(current_register(), req, "lebedev")
+        lifecycle.request_extension(current_register(), req, "lebedev", "Ждём поставщика.", req.process_due + dt.timedelta(days=1))
         db.session.commit()
     login(client, "orlova")
     assert numbers_listed(client.get("/app/desk/?status=all&extension=y")) == [waiting.number]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 
 import sqlalchemy as sa
@@ -12,12 +14,13 @@ from webapp.extensions import db
 from webapp.models import SupportRequest
 from webapp.requests.attachments import inspect_upload
 from webapp.requests.service import submit_request
+from webapp.web.current import current_register
 
 
 def add(app, **overrides) -> tuple[int, str]:
     files = overrides.pop("attachments", [])
     with app.app_context():
-        req = submit_request(request_data(**overrides), attachments=files)
+        req = submit_request(current_register(), request_data(**overrides), attachments=files)
         db.session.commit()
         return req.id, req.status_token
 
@@ -66,14 +69,15 @@ def test_an_extension_asked_on_the_desk_uses_the_schools_clock(app, client):
     request_id, _ = add(app)
     login(client, "lebedev")
     client.post(f"/app/desk/r/{request_id}/take")
+    day = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=10)).date()
     response = client.post(
         f"/app/desk/r/{request_id}/extension",
-        data={"extension-new_due": "2099-03-02T15:30", "extension-reason": "Ждём поставщика"},
+        data={"extension-new_due": f"{day:%Y-%m-%d}T15:30", "extension-reason": "Ждём поставщика"},
     )
     assert response.status_code == 302
     with app.app_context():
         due = db.session.get(SupportRequest, request_id).extension_due
-    assert due.isoformat() == "2099-03-02T10:30:00+00:00"  # 15:30 in Yekaterinburg (UTC+5)
+    assert due.isoformat() == f"{day:%Y-%m-%d}T10:30:00+00:00"  # 15:30 in Yekaterinburg (UTC+5)
 
 
 def test_a_step_the_status_does_not_allow_changes_nothing(app, client):

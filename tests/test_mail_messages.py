@@ -9,9 +9,10 @@ import sqlalchemy as sa
 
 from tests.support.submissions import request_data
 from webapp.extensions import db
-from webapp.mail.messages import write_message
+from webapp.requests.notifications import write_message
 from webapp.models import OutboxMessage
 from webapp.requests.service import submit_request
+from webapp.web.current import current_register
 
 UTC = dt.timezone.utc
 TUESDAY_MORNING = dt.datetime(2026, 3, 3, 5, 0, tzinfo=UTC)  # 10:00 in Yekaterinburg
@@ -21,13 +22,13 @@ def message_for(recipient: str) -> OutboxMessage:
     """The queued message to `recipient`, written as the worker writes it."""
     message = db.session.scalars(sa.select(OutboxMessage).filter_by(recipient=recipient)).one()
     assert (message.subject, message.body_text, message.body_html) == (None, None, None)  # not at the form
-    write_message(message)
+    write_message(current_register(), message)
     return message
 
 
 def test_the_specialist_gets_everything_needed_to_act(app):
     with app.app_context():
-        submit_request(request_data(author_role="parent", class_name="3в"), received_at=TUESDAY_MORNING)
+        submit_request(current_register(), request_data(author_role="parent", class_name="3в"), received_at=TUESDAY_MORNING)
         db.session.commit()
         message = message_for("lebedev@school7-zarechny.example.ru")
         assert message.subject == "[№ 2026-00001] Новое обращение: Техническая проблема"
@@ -44,7 +45,7 @@ def test_the_specialist_gets_everything_needed_to_act(app):
 
 def test_the_acknowledgement_explains_what_happens_next(app):
     with app.app_context():
-        req = submit_request(request_data(), received_at=TUESDAY_MORNING)
+        req = submit_request(current_register(), request_data(), received_at=TUESDAY_MORNING)
         db.session.commit()
         message = message_for("anna.smirnova@example.ru")
         for body in (message.body_text, message.body_html):
@@ -58,7 +59,7 @@ def test_the_acknowledgement_explains_what_happens_next(app):
 
 def test_html_bodies_escape_what_the_author_typed(app):
     with app.app_context():
-        submit_request(request_data(author_name='Анна "Ас" & Co', description="5 > 3 & 2 < 4"))
+        submit_request(current_register(), request_data(author_name='Анна "Ас" & Co', description="5 > 3 & 2 < 4"))
         db.session.commit()
         html = message_for("belov@school7-zarechny.example.ru").body_html
         assert "Анна &#34;Ас&#34; &amp; Co" in html

@@ -3,77 +3,39 @@ real SMTP server (aiosmtpd): a specialist answers the notification from their ma
 answer is recorded and reaches the author; everything else stays in the mailbox, reported."""
 
 import datetime as dt
-from email.message import EmailMessage
 
 import pytest
 import sqlalchemy as sa
 
-from tests.support.imap import Dovecot, dovecot_installed, letter
+from tests.support.imap import letter
+from tests.support.replies import (  # noqa: F401 (fixtures)
+    ANSWER,
+    AUTHOR,
+    KEYWORD,
+    KUZNETSOVA,
+    LEBEDEV,
+    app,
+    dovecot,
+    mailbox,
+    vouched,
+)
+from tests.support.replies import reply as _reply
+from tests.support.replies import state as _state
+from tests.support.replies import submit as _submit
 from tests.support.submissions import SERVICE_MAILBOX, request_data
-from webapp.deadlines.sla import check_breaches
 from webapp.extensions import db
 from webapp.mail.outbox import deliver_due
+from webapp.mail.tokens import untokened
 from webapp.models import HistoryEntry, SupportRequest
 from webapp.models.types import utc_now
+from webapp.requests.escalation import check_breaches
 from webapp.requests.service import submit_request
-
-LEBEDEV = "lebedev@school7-zarechny.example.ru"  # technical specialist
-KUZNETSOVA = "kuznetsova@school7-zarechny.example.ru"  # e-journal only
-AUTHOR = "anna.smirnova@example.ru"
-ANSWER = "Здравствуйте! Разрешите камеру в настройках браузера и перезапустите урок."
-KEYWORD = "HelpdeskProcessed"
-
-
-@pytest.fixture(scope="module")
-def dovecot():
-    if not dovecot_installed():  # a school's laptop; CI installs it and fails on a skip
-        pytest.skip("dovecot is not installed: apt-get install dovecot-imapd")
-    with Dovecot() as server:
-        yield server
-
-
-@pytest.fixture
-def mailbox(dovecot):
-    return dovecot.new_mailbox()
-
-
-@pytest.fixture
-def app(make_app, dovecot, mailbox):
-    return make_app(**dovecot.settings(mailbox), MAILBOX_MAX_BYTES=64 * 1024)
-
-
-def _submit(app, smtp, **data) -> tuple[str, EmailMessage]:
-    """A request from the form; returns its number and the notification the specialist got."""
-    with app.app_context():
-        req = submit_request(request_data(**data))
-        db.session.commit()
-        number = req.number
-    deliver_due(app)
-    [notification] = [m for m in smtp.to(LEBEDEV) if number in m["Subject"]]
-    smtp.clear()
-    return number, notification
-
-
-def _reply(notification: EmailMessage, text: str = ANSWER, *, sender: str = LEBEDEV, **kw) -> bytes:
-    """What a mail client sends when the specialist presses "Reply" and types `text`."""
-    original = notification.get_body(("plain",)).get_content()
-    quoted = "\n".join(f"> {line}" for line in original.splitlines())
-    attribution = f"Понедельник, 16 марта 2026, 10:00 +05:00 от {notification['From']}:"
-    kw.setdefault("subject", f"Re: {notification['Subject']}")
-    kw.setdefault("in_reply_to", notification["Message-ID"])
-    return letter(sender=sender, to=notification["Reply-To"], text=f"{text}\n\n{attribution}\n{quoted}", **kw)
-
-
-def _state(app, number: str) -> tuple[str, list[tuple[str, str, str]]]:
-    with app.app_context():
-        req = db.session.scalar(sa.select(SupportRequest).filter_by(number=number))
-        history = [(h.action, h.actor, h.text) for h in req.history]
-        return req.status, history
+from webapp.web.current import current_register
 
 
 def test_specialists_reply_is_recorded_and_reaches_the_author(app, runner, smtp, dovecot, mailbox):
     number, notification = _submit(app, smtp)
-    assert notification["Reply-To"] == SERVICE_MAILBOX
+    assert untokened(notification["Reply-To"]) == SERVICE_MAILBOX
     dovecot.deliver(mailbox, _reply(notification))
 
     result = runner.invoke(args=["mailbox", "fetch"])
@@ -132,9 +94,13 @@ def test_reply_is_matched_by_its_thread_when_the_number_was_removed(app, runner,
     assert _state(app, number)[0] == "answered"
 
 
-def test_letter_with_the_number_is_matched_without_a_thread(app, runner, smtp, dovecot, mailbox):
+@pytest.mark.parametrize("subject", ["Ответ [№ {}]", "Ответ по обращению {}", "#{} готово"])
+def test_a_new_letter_with_only_the_number_is_matched_when_the_school_server_vouches_for_it(
+    app, runner, smtp, dovecot, mailbox, subject
+):
     number, _notification = _submit(app, smtp)
-    dovecot.deliver(mailbox, letter(sender=LEBEDEV, subject=f"Ответ [№ {number}]", text=ANSWER))
+    dovecot.deliver(mailbox, letter(sender=LEBEDEV, subject=subject.format(number), text=ANSWER,
+                                    **vouched(LEBEDEV)))  # fmt: skip
     result = runner.invoke(args=["mailbox", "fetch"])
     assert f"№ {number}: ответ" in result.output
     assert ("answer_email", "lebedev", ANSWER) in _state(app, number)[1]
@@ -144,7 +110,8 @@ def test_reply_in_koi8_r_reaches_the_author_readable(app, runner, smtp, dovecot,
     number, notification = _submit(app, smtp)
     # KOI8-R has no «» or №: the client sends the text alone, the subject falls back to UTF-8.
     reply = letter(sender=LEBEDEV, subject=f"Re: {notification['Subject']}", text=ANSWER,
-                   charset="koi8-r", encoding="base64", in_reply_to=notification["Message-ID"])
+                   charset="koi8-r", encoding="base64", in_reply_to=notification["Message-ID"],
+                   to=notification["Reply-To"])
     assert b"charset=\"koi8-r\"" in reply
     dovecot.deliver(mailbox, reply)
     assert runner.invoke(args=["mailbox", "fetch"]).exit_code == 0
@@ -161,27 +128,26 @@ def test_unmatched_and_unsafe_letters_stay_in_the_mailbox_and_are_reported(
     refs = {"in_reply_to": notification["Message-ID"]}
     subject = f"Re: [№ {number}] Новое обращение"
     letters = {
-        "Вопрос без номера": (letter(sender=LEBEDEV, subject="Вопрос без номера", text="Когда собрание?"),
-                              "в теме нет номера обращения"),
-        "от родителя": (letter(sender="parent@example.ru", subject=f"{subject} от родителя", text="Спасибо", **refs),
+        "Вопрос без номера": (letter(sender=LEBEDEV, subject="Вопрос без номера", text="Когда собрание?",
+                                     **vouched(LEBEDEV)), "в теме нет номера обращения"),
+        "от родителя": (_reply(notification, "Спасибо", sender="parent@example.ru", subject=f"{subject} от родителя"),
                         "отправитель не сотрудник службы"),
-        "большое": (letter(sender=LEBEDEV, subject=f"{subject} большое", text="Ответ. " * 20000, **refs),
+        "большое": (_reply(notification, "Ответ. " * 20000, subject=f"{subject} большое"),
                     "письмо больше 64 КБ"),
-        "с файлом": (letter(sender=LEBEDEV, subject=f"{subject} с файлом", text=ANSWER, **refs,
+        "с файлом": (_reply(notification, subject=f"{subject} с файлом",
                             attachment=("скрин.pdf", "application/pdf", b"%PDF-1.4")),
                      "приложены файлы"),
-        "автоответ": (letter(sender=LEBEDEV, subject=f"{subject} автоответ", text="Я в отпуске.", **refs,
+        "автоответ": (_reply(notification, "Я в отпуске.", subject=f"{subject} автоответ",
                              headers={"Auto-Submitted": "auto-replied"}), "автоматическое письмо"),
-        "чужая нить": (letter(sender=LEBEDEV, subject=f"{subject} чужая нить", text=ANSWER,
-                              in_reply_to=other["Message-ID"]), "не совпадает"),
-        "не его": (letter(sender=KUZNETSOVA, subject=f"{subject} не его", text=ANSWER, **refs),
-                   "Кузнецова Ольга Игоревна: У вас нет права ответить"),
+        "чужая нить": (_reply(other, subject=f"{subject} чужая нить"), "не совпадает"),
+        "не его": (letter(sender=KUZNETSOVA, subject=f"{subject} не его", text=ANSWER, **refs,
+                          **vouched(KUZNETSOVA)), "Кузнецова Ольга Игоревна: У вас нет права ответить"),
         "подделка": (letter(sender=LEBEDEV, subject=f"{subject} подделка", text=ANSWER, **refs,
-                            headers={"Authentication-Results": "mx.test; dmarc=fail header.from=school7"}),
-                     "не подтвердил подлинность"),
+                            **vouched(LEBEDEV, server="mx.evil.example")),
+                     "не доказано, что письмо написал сотрудник"),
         "пустой": (_reply(notification, "", subject=f"{subject} пустой"), "не осталось текста"),
-        "нет такого": (letter(sender=LEBEDEV, subject="Re: [№ 2026-99999] нет такого", text=ANSWER),
-                       "обращения № 2026-99999 нет в реестре"),
+        "нет такого": (letter(sender=LEBEDEV, subject="Re: [№ 2026-99999] нет такого", text=ANSWER,
+                              **vouched(LEBEDEV)), "обращения № 2026-99999 нет в реестре"),
     }  # fmt: skip
     for raw, _reason in letters.values():
         dovecot.deliver(mailbox, raw)
@@ -261,11 +227,11 @@ def test_history_shows_the_emailed_answer_to_the_author(app, runner, smtp, dovec
 def test_heads_reply_to_a_deadline_alert_is_not_sent_to_the_author(app, runner, smtp, dovecot, mailbox):
     head = "orlova@school7-zarechny.example.ru"
     with app.app_context():  # "other" requests go to the head; this one is long overdue
-        req = submit_request(request_data(request_type="other"),
+        req = submit_request(current_register(), request_data(request_type="other"),
                              received_at=utc_now() - dt.timedelta(days=10))  # fmt: skip
         db.session.commit()
         number = req.number
-        check_breaches(utc_now())
+        check_breaches(current_register(), utc_now())
         db.session.commit()
     deliver_due(app)
     alert = next(m for m in smtp.to(head) if "Нарушен срок" in m["Subject"])

@@ -5,7 +5,7 @@ import pytest
 from tests.support.imap import letter
 from webapp.mailbox.answers import NUMBER
 from webapp.mailbox.fetch import mailbox_name
-from webapp.mailbox.parse import body_of, decode_bytes, is_automatic, read
+from webapp.mailbox.parse import body_of, decode_bytes, is_automatic, read, screen
 from webapp.mailbox.quotes import html_to_text, strip_quote
 
 STAFF = "lebedev@school7-zarechny.example.ru"
@@ -145,3 +145,40 @@ def test_folder_names_are_encoded_for_imap():
     assert mailbox_name("INBOX") == '"INBOX"'
     assert mailbox_name("Обработано") == '"&BB4EMQRABDAEMQQ+BEIEMAQ9BD4-"'
     assert mailbox_name('A&B "x"') == '"A&-B \\"x\\""'
+
+
+@pytest.mark.parametrize("sender", [
+    f"{STAFF} <attacker@evil.example>",  # Python reads the first, mail clients show the second
+    "=?utf-8?b?bGViZWRldkBzY2hvb2w3LXphcmVjaG55LmV4YW1wbGUucnU=?=",  # decodes to the address
+    "=?utf-8?b?bGViZWRldkBzY2hvb2w3LXphcmVjaG55LmV4YW1wbGUucnU=?= <attacker@evil.example>",
+    f'"{STAFF}" <attacker@evil.example>',
+    f"attacker@evil.example ({STAFF})",
+    f"{STAFF}, attacker@evil.example",
+])  # fmt: skip
+def test_a_from_that_does_not_read_as_exactly_one_address_has_no_sender(sender):
+    raw = f"From: {sender}\r\nSubject: Re\r\n\r\nok\r\n".encode()
+    assert read(raw).sender is None
+
+
+def test_a_plain_from_with_a_cyrillic_name_has_its_sender():
+    raw = f"From: =?utf-8?b?0JvQtdCx0LXQtNC10LI=?= <{STAFF.upper()}>\r\nSubject: Re\r\n\r\nok\r\n".encode()
+    assert read(raw).sender == STAFF
+
+
+def test_headers_too_large_or_with_too_many_encoded_words_are_refused_before_parsing():
+    limits = {"max_header_bytes": 64 * 1024, "max_encoded_words": 300}
+    many = b"From: " + b" ".join([b"=?utf-8?b?0Ks=?="] * 301) + b" <a@b.ru>\r\n\r\ntext"
+    huge = b"Subject: " + b"x" * 70_000 + b"\r\n\r\ntext"
+    assert "закодированных фрагментов" in screen(many, **limits)
+    assert "заголовки письма больше 64 КБ" in screen(huge, **limits)
+    assert screen(letter(sender=STAFF, subject="Re: тема", text="=?" * 1000), **limits) is None
+
+
+@pytest.mark.parametrize("footer", [
+    "Отправлено из мобильной Почты Mail.ru", "Sent from Mail.ru app for Android",
+    "Отправлено из Яндекс Почты для iPhone", "Sent from Yandex Mail for mobile",
+    "Получите Outlook для iOS", "Get Outlook for Android", "Отправлено с iPad",
+    "Sent from my Galaxy", "Отправлено с помощью Gmail",
+])  # fmt: skip
+def test_the_mail_clients_advertising_line_is_not_part_of_the_answer(footer):
+    assert strip_quote(f"{ANSWER}\n\n{footer}\n") == ANSWER

@@ -11,12 +11,13 @@ from tests.support.submissions import request_data
 from webapp.extensions import db
 from webapp.requests.numbering import next_number
 from webapp.requests.service import submit_request
+from webapp.web.current import current_register
 
 UTC = dt.timezone.utc
 
 
 def submit_at(moment: dt.datetime) -> str:
-    req = submit_request(request_data(contact_email=None), received_at=moment)
+    req = submit_request(current_register(), request_data(contact_email=None), received_at=moment)
     db.session.commit()
     return req.number
 
@@ -46,7 +47,7 @@ def test_a_rolled_back_submission_gives_its_number_back(app):
     with app.app_context():
         moment = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
         assert submit_at(moment) == "2026-00001"
-        submit_request(request_data(contact_email=None), received_at=moment)
+        submit_request(current_register(), request_data(contact_email=None), received_at=moment)
         db.session.rollback()
         assert submit_at(moment) == "2026-00002"
 

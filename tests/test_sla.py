@@ -14,13 +14,16 @@ import sqlalchemy as sa
 from tests.support.deadlines import local, school_profile
 from tests.support.submissions import profile_variant, request_data
 from tests.support.worker import running_worker, wait_for
-from webapp.deadlines.sla import check_breaches, clock_states
+from webapp.mail.tokens import untokened
+from webapp.deadlines.sla import clock_states
+from webapp.requests.escalation import check_breaches
 from webapp.extensions import db
 from webapp.mail.outbox import deliver_due
 from webapp.models import OutboxMessage, SlaAlert, SupportRequest
 from webapp.models.types import utc_now
 from webapp.requests import lifecycle
 from webapp.requests.service import submit_request
+from webapp.web.current import current_register, current_school
 
 HEAD = "orlova@school7-zarechny.example.ru"
 
@@ -39,17 +42,17 @@ def test_fresh_request_has_every_clock_running_in_time(hours):
     arrived = local(hours, 2026, 3, 3, 10, 0)
     req = _request(assign_due=arrived + dt.timedelta(minutes=30),
                    process_due=local(hours, 2026, 3, 5, 16, 0))  # fmt: skip
-    states = clock_states(req, arrived + dt.timedelta(minutes=5), hours)
+    states = clock_states(hours, req, arrived + dt.timedelta(minutes=5))
     assert states == {"assign": "ok", "take": "ok", "process": "ok"}
 
 
 def test_assign_clock_is_soon_in_its_last_ten_minutes_then_overdue(hours):
     due = local(hours, 2026, 3, 3, 10, 30)
     req = _request(assign_due=due, process_due=local(hours, 2026, 3, 5, 16, 0))
-    assert clock_states(req, due - dt.timedelta(minutes=11), hours)["assign"] == "ok"
-    assert clock_states(req, due - dt.timedelta(minutes=10), hours)["assign"] == "soon"
-    assert clock_states(req, due, hours)["assign"] == "soon"
-    assert clock_states(req, due + dt.timedelta(seconds=1), hours)["assign"] == "overdue"
+    assert clock_states(hours, req, due - dt.timedelta(minutes=11))["assign"] == "ok"
+    assert clock_states(hours, req, due - dt.timedelta(minutes=10))["assign"] == "soon"
+    assert clock_states(hours, req, due)["assign"] == "soon"
+    assert clock_states(hours, req, due + dt.timedelta(seconds=1))["assign"] == "overdue"
 
 
 def test_soon_counts_service_time_left_not_the_wall_clock(hours):
@@ -57,30 +60,30 @@ def test_soon_counts_service_time_left_not_the_wall_clock(hours):
     req = _request(status="in_work", assign_due=local(hours, 2026, 3, 11, 8, 30),
                    take_due=local(hours, 2026, 3, 11, 9, 0),
                    process_due=local(hours, 2026, 3, 16, 10, 0))  # fmt: skip
-    assert clock_states(req, local(hours, 2026, 3, 13, 14, 0), hours)["process"] == "ok"
+    assert clock_states(hours, req, local(hours, 2026, 3, 13, 14, 0))["process"] == "ok"
     # Friday 15:00: 2 h + 2 h = 4 h left, within 4.8 h, although Monday is three days away.
-    assert clock_states(req, local(hours, 2026, 3, 13, 15, 0), hours)["process"] == "soon"
+    assert clock_states(hours, req, local(hours, 2026, 3, 13, 15, 0))["process"] == "soon"
 
 
 def test_soon_threshold_comes_from_the_profile():
     strict = school_profile(soon_minutes=20, soon_percent=0)
     due = local(strict, 2026, 3, 3, 10, 30)
     req = _request(assign_due=due, process_due=due + dt.timedelta(days=2))
-    assert clock_states(req, due - dt.timedelta(minutes=15), strict)["assign"] == "soon"
+    assert clock_states(strict, req, due - dt.timedelta(minutes=15))["assign"] == "soon"
     never = school_profile(soon_minutes=0, soon_percent=0)
-    assert clock_states(req, due - dt.timedelta(minutes=1), never)["assign"] == "ok"
+    assert clock_states(never, req, due - dt.timedelta(minutes=1))["assign"] == "ok"
 
 
 def test_steps_behind_the_request_are_done(hours):
     due = local(hours, 2026, 3, 3, 10, 30)
     later = due + dt.timedelta(days=30)
     fields = {"assign_due": due, "take_due": due, "process_due": due}
-    assigned = clock_states(_request("assigned", **fields), later, hours)
+    assigned = clock_states(hours, _request("assigned", **fields), later)
     assert assigned == {"assign": "done", "take": "overdue", "process": "overdue"}
-    in_work = clock_states(_request("in_work", **fields), later, hours)
+    in_work = clock_states(hours, _request("in_work", **fields), later)
     assert in_work == {"assign": "done", "take": "done", "process": "overdue"}
     for status in ("answered", "closed"):
-        states = clock_states(_request(status, **fields), later, hours)
+        states = clock_states(hours, _request(status, **fields), later)
         assert states == {"assign": "done", "take": "done", "process": "done"}
 
 
@@ -88,7 +91,7 @@ def test_steps_behind_the_request_are_done(hours):
 
 
 def _submit_in_the_past(days_ago: float, **data) -> SupportRequest:
-    req = submit_request(request_data(**data), received_at=utc_now() - dt.timedelta(days=days_ago))
+    req = submit_request(current_register(), request_data(**data), received_at=utc_now() - dt.timedelta(days=days_ago))
     db.session.commit()
     return req
 
@@ -107,9 +110,9 @@ def test_sla_check_alerts_the_head_once_per_breached_clock(app, runner, smtp):
     with app.app_context():
         waiting = _submit_in_the_past(10)  # assign and process breached
         handed = _submit_in_the_past(10)  # assigned, never taken: take and process breached
-        lifecycle.assign(handed, "orlova", "lebedev", now=handed.received_at + dt.timedelta(hours=1))
+        lifecycle.assign(current_register(), handed, "orlova", "lebedev", now=handed.received_at + dt.timedelta(hours=1))
         answered = _submit_in_the_past(10)  # answered in time: nothing to alert
-        lifecycle.answer_by_email(answered, "lebedev", "Камера заработала после обновления.",
+        lifecycle.answer_by_email(current_register(), answered, "lebedev", "Камера заработала после обновления.",
                                   now=answered.received_at + dt.timedelta(minutes=20))  # fmt: skip
         fresh = _submit_in_the_past(0)  # nothing due yet
         db.session.commit()
@@ -138,10 +141,10 @@ def test_sla_check_alerts_the_head_once_per_breached_clock(app, runner, smtp):
 def test_alert_names_the_request_the_deadline_and_the_assignee(app, smtp):
     with app.app_context():
         req = _submit_in_the_past(3)
-        lifecycle.assign(req, "orlova", "lebedev", now=req.received_at + dt.timedelta(minutes=10))
+        lifecycle.assign(current_register(), req, "orlova", "lebedev", now=req.received_at + dt.timedelta(minutes=10))
         db.session.commit()
         _clear_outbox(app, smtp)
-        check_breaches(utc_now())
+        check_breaches(current_register(), utc_now())
         db.session.commit()
         number = req.number
     deliver_due(app)
@@ -149,27 +152,27 @@ def test_alert_names_the_request_the_deadline_and_the_assignee(app, smtp):
     text = take_alert.get_body(("plain",)).get_content()
     assert f"№ {number}" in text and "Техническая проблема" in text
     assert "Лебедев Павел Сергеевич" in text and "Срок истёк:" in text
-    assert take_alert["Reply-To"] == "support@school7-zarechny.example.ru"
+    assert untokened(take_alert["Reply-To"]) == "support@school7-zarechny.example.ru"
 
 
 def test_extended_term_missed_again_is_a_new_breach(app, smtp):
     with app.app_context():
         req = _submit_in_the_past(10)
-        lifecycle.take_into_work(req, "lebedev", now=req.received_at + dt.timedelta(minutes=5))
+        lifecycle.take_into_work(current_register(), req, "lebedev", now=req.received_at + dt.timedelta(minutes=5))
         db.session.commit()
         _clear_outbox(app, smtp)
         now = utc_now()
-        assert [b.clock for b in check_breaches(now)] == ["process"]
-        lifecycle.request_extension(req, "lebedev", "Ждём ответа поставщика платформы.",
+        assert [b.clock for b in check_breaches(current_register(), now)] == ["process"]
+        lifecycle.request_extension(current_register(), req, "lebedev", "Ждём ответа поставщика платформы.",
                                     now + dt.timedelta(days=2), now=now)  # fmt: skip
-        lifecycle.decide_extension(req, "orlova", True, now=now)
+        lifecycle.decide_extension(current_register(), req, "orlova", True, now=now)
         db.session.commit()
-        assert check_breaches(now + dt.timedelta(days=1)) == []
-        assert clock_states(req, now + dt.timedelta(days=1))["process"] in ("ok", "soon")
-        again = check_breaches(now + dt.timedelta(days=3))
+        assert check_breaches(current_register(), now + dt.timedelta(days=1)) == []
+        assert clock_states(current_school(), req, now + dt.timedelta(days=1))["process"] in ("ok", "soon")
+        again = check_breaches(current_register(), now + dt.timedelta(days=3))
         assert [b.clock for b in again] == ["process"]
         db.session.commit()
-        assert check_breaches(now + dt.timedelta(days=4)) == []
+        assert check_breaches(current_register(), now + dt.timedelta(days=4)) == []
         db.session.commit()
     deliver_due(app)
     assert len([m for m in smtp.to(HEAD) if "обработать" in m["Subject"]]) == 2
@@ -178,11 +181,11 @@ def test_extended_term_missed_again_is_a_new_breach(app, smtp):
 def test_closed_and_answered_requests_are_never_alerted(app):
     with app.app_context():
         req = _submit_in_the_past(10)
-        lifecycle.record_oral_answer(req, "lebedev", "Объяснил по телефону, как включить камеру.",
+        lifecycle.record_oral_answer(current_register(), req, "lebedev", "Объяснил по телефону, как включить камеру.",
                                      now=req.received_at + dt.timedelta(minutes=15))  # fmt: skip
-        lifecycle.close(req, "lebedev", now=req.received_at + dt.timedelta(minutes=16))
+        lifecycle.close(current_register(), req, "lebedev", now=req.received_at + dt.timedelta(minutes=16))
         db.session.commit()
-        assert check_breaches(utc_now()) == []
+        assert check_breaches(current_register(), utc_now()) == []
 
 
 def test_two_checks_at_the_same_time_alert_once(app):
@@ -197,7 +200,7 @@ def test_two_checks_at_the_same_time_alert_once(app):
 
     def run(name: str, hold: bool) -> None:
         with app.app_context():
-            results[name] = len(check_breaches(utc_now()))
+            results[name] = len(check_breaches(current_register(), utc_now()))
             if hold:
                 first_found.set()
                 release.wait(10)
@@ -232,7 +235,7 @@ def test_clock_states_follow_the_running_schools_profile(make_app, tmp_path):
     app = make_app(SCHOOL_PROFILE=profile_variant(tmp_path, support__deadlines__soon_minutes=40))
     with app.app_context():
         req = _submit_in_the_past(0)  # 30 minutes of service time left to assign it
-        assert clock_states(req, utc_now()) == {"assign": "soon", "take": "ok", "process": "ok"}
+        assert clock_states(current_school(), req, utc_now()) == {"assign": "soon", "take": "ok", "process": "ok"}
 
 
 @pytest.mark.slow

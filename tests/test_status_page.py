@@ -8,13 +8,14 @@ from tests.support.submissions import first_number, request_data
 from webapp.extensions import db
 from webapp.models import HistoryEntry
 from webapp.requests.service import submit_request
+from webapp.web.current import current_register
 
 
 @pytest.fixture
 def submitted(app):
     """A request with a public and an internal history entry: (token, number, id)."""
     with app.app_context():
-        req = submit_request(request_data(description="Не слышно учителя на уроке"))
+        req = submit_request(current_register(), request_data(description="Не слышно учителя на уроке"))
         db.session.flush()
         req.status = "in_work"
         db.session.add_all([

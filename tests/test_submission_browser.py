@@ -29,7 +29,7 @@ def built_site(tmp_path_factory):
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("SCHOOL_PROFILE", None)
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-d", str(target)],
-                   cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
+                   cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)  # fmt: skip
     return target
 
 

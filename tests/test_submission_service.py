@@ -17,9 +17,10 @@ from tests.support.submissions import (
     request_data,
 )
 from webapp.extensions import db
-from webapp.mail.messages import write_message
+from webapp.requests.notifications import write_message
 from webapp.models import HistoryEntry, OutboxMessage, SupportRequest
 from webapp.requests.service import InvalidRequest, submit_request
+from webapp.web.current import current_register
 
 UTC = dt.timezone.utc
 # A Tuesday, 10:00 in Yekaterinburg (UTC+5): the demo service is open.
@@ -32,13 +33,13 @@ def outbox_rows() -> list[OutboxMessage]:
 
 def written(message: OutboxMessage) -> OutboxMessage:
     """The message with its subject and text, as the outbox worker writes them before sending."""
-    write_message(message)
+    write_message(current_register(), message)
     return message
 
 
 def test_a_request_is_stored_with_its_route_deadlines_and_consent(app):
     with app.app_context():
-        req = submit_request(request_data(class_name="10б", contact_phone="8 (912) 345-67-89"),
+        req = submit_request(current_register(), request_data(class_name="10б", contact_phone="8 (912) 345-67-89"),
                              received_at=TUESDAY_MORNING)  # fmt: skip
         db.session.commit()
         assert req.number == "2026-00001"
@@ -62,7 +63,7 @@ def test_deadlines_in_calendar_time_follow_the_profile(make_app, tmp_path):
     app = make_app(SCHOOL_PROFILE=profile)
     saturday_night = dt.datetime(2026, 3, 7, 18, 0, tzinfo=UTC)
     with app.app_context():
-        req = submit_request(request_data(), received_at=saturday_night)
+        req = submit_request(current_register(), request_data(), received_at=saturday_night)
         db.session.commit()
         assert req.assign_due == saturday_night + dt.timedelta(minutes=45)
         assert req.process_due == saturday_night + dt.timedelta(hours=48)
@@ -70,7 +71,7 @@ def test_deadlines_in_calendar_time_follow_the_profile(make_app, tmp_path):
 
 def test_every_specialist_with_the_routed_role_and_the_responsible_person_are_notified(app):
     with app.app_context():
-        req = submit_request(request_data(contact_email=None), received_at=TUESDAY_MORNING)
+        req = submit_request(current_register(), request_data(contact_email=None), received_at=TUESDAY_MORNING)
         db.session.commit()
         rows = outbox_rows()
         assert sorted((m.kind, m.recipient) for m in rows) == sorted(
@@ -85,8 +86,8 @@ def test_every_specialist_with_the_routed_role_and_the_responsible_person_are_no
 
 def test_the_author_gets_an_acknowledgement_only_when_they_gave_an_email(app):
     with app.app_context():
-        submit_request(request_data(contact_email=None))
-        submit_request(request_data(contact_email="Parent@Example.ru", contact_phone=None))
+        submit_request(current_register(), request_data(contact_email=None))
+        submit_request(current_register(), request_data(contact_email="Parent@Example.ru", contact_phone=None))
         db.session.commit()
         acks = [m for m in outbox_rows() if m.kind == "request_received"]
         assert [m.recipient for m in acks] == ["Parent@example.ru"]
@@ -95,7 +96,7 @@ def test_the_author_gets_an_acknowledgement_only_when_they_gave_an_email(app):
 def test_the_responsible_person_is_not_notified_twice_when_also_the_specialist(make_app, tmp_path):
     app = make_app(SCHOOL_PROFILE=profile_variant(tmp_path, responsible__staff="lebedev"))
     with app.app_context():
-        submit_request(request_data(contact_email=None))
+        submit_request(current_register(), request_data(contact_email=None))
         db.session.commit()
         assert sorted(m.recipient for m in outbox_rows()) == sorted(TECH_SPECIALISTS)
 
@@ -103,8 +104,8 @@ def test_the_responsible_person_is_not_notified_twice_when_also_the_specialist(m
 def test_the_responsible_person_gets_only_the_types_the_profile_lists(make_app, tmp_path):
     app = make_app(SCHOOL_PROFILE=profile_variant(tmp_path, responsible__notify=["journal"]))
     with app.app_context():
-        submit_request(request_data(contact_email=None, request_type="technical"))
-        submit_request(request_data(contact_email=None, request_type="journal"))
+        submit_request(current_register(), request_data(contact_email=None, request_type="technical"))
+        submit_request(current_register(), request_data(contact_email=None, request_type="journal"))
         db.session.commit()
         copies = [m for m in outbox_rows() if m.recipient == RESPONSIBLE]
         year = first_number()[:4]
@@ -114,7 +115,7 @@ def test_the_responsible_person_gets_only_the_types_the_profile_lists(make_app, 
 def test_a_confidential_request_is_flagged_and_its_copy_tells_nothing_personal(app):
     description = "Ребёнок очень тревожится перед уроками"
     with app.app_context():
-        req = submit_request(request_data(request_type="psychologist", description=description,
+        req = submit_request(current_register(), request_data(request_type="psychologist", description=description,
                                           contact_email=None))  # fmt: skip
         db.session.commit()
         assert req.confidential and req.routed_role == "psychologist"
@@ -129,7 +130,7 @@ def test_a_confidential_request_is_flagged_and_its_copy_tells_nothing_personal(a
 
 def test_the_first_history_entry_is_public(app):
     with app.app_context():
-        req = submit_request(request_data())
+        req = submit_request(current_register(), request_data())
         db.session.commit()
         [entry] = req.history
         assert (entry.action, entry.actor, entry.public) == ("created", "author", True)
@@ -137,7 +138,7 @@ def test_the_first_history_entry_is_public(app):
 
 def test_a_rolled_back_submission_leaves_no_history_and_no_mail(app):
     with app.app_context():
-        submit_request(request_data())
+        submit_request(current_register(), request_data())
         db.session.rollback()
         assert db.session.scalars(sa.select(SupportRequest)).all() == []
         assert db.session.scalars(sa.select(HistoryEntry)).all() == []
@@ -146,7 +147,7 @@ def test_a_rolled_back_submission_leaves_no_history_and_no_mail(app):
 
 def test_the_log_line_names_number_type_and_route_but_no_person(app, caplog):
     with app.app_context(), caplog.at_level(logging.INFO, logger="webapp.requests.service"):
-        submit_request(request_data())
+        submit_request(current_register(), request_data())
         db.session.commit()
     [line] = [r.getMessage() for r in caplog.records if r.name == "webapp.requests.service"]
     assert first_number() in line and "type=technical" in line and "route=tech" in line
@@ -168,7 +169,7 @@ def test_the_log_line_names_number_type_and_route_but_no_person(app, caplog):
 def test_the_service_refuses_bad_data_from_any_channel(app, changes, field):
     with app.app_context():
         with pytest.raises(InvalidRequest) as refused:
-            submit_request(request_data(**changes), channel="phone", recorded_by="sidorova")
+            submit_request(current_register(), request_data(**changes), channel="phone", recorded_by="sidorova")
         db.session.rollback()
         assert field in refused.value.errors
         assert outbox_rows() == []
@@ -177,7 +178,7 @@ def test_the_service_refuses_bad_data_from_any_channel(app, changes, field):
 def test_a_request_outside_working_hours_says_when_the_service_opens(app):
     saturday = dt.datetime(2026, 3, 14, 10, 0, tzinfo=UTC)  # 15:00 Saturday in Yekaterinburg
     with app.app_context():
-        submit_request(request_data(), received_at=saturday)
+        submit_request(current_register(), request_data(), received_at=saturday)
         db.session.commit()
         [ack] = [written(m) for m in outbox_rows() if m.kind == "request_received"]
         assert "Сейчас служба не работает" in ack.body_text

@@ -33,6 +33,9 @@ class DefaultConfig:
     MAIL_DEFAULT_SENDER: str | None = None
     MAIL_TIMEOUT = 15  # seconds for every SMTP conversation
     MAIL_CA_FILE: str | None = None  # extra trusted CA bundle for a school's own mail server
+    # The school's server delivers to addresses with non-Latin letters before the @ (SMTPUTF8,
+    # RFC 6531): only then does the form take such an address.
+    MAIL_SMTPUTF8 = False
 
     # The support mailbox that `mailbox fetch` reads (answers sent from staff's mail clients).
     IMAP_HOST: str | None = None  # e.g. imap.mail.ru or imap.yandex.ru; unset: fetching is off
@@ -46,6 +49,12 @@ class DefaultConfig:
     IMAP_TIMEOUT = 30  # seconds for every IMAP operation
     IMAP_SINCE_DAYS = 14  # look at messages received in the last N days
     MAILBOX_MAX_BYTES = 2 * 1024 * 1024  # larger messages are left in the mailbox
+    MAILBOX_MAX_HEADER_BYTES = 64 * 1024  # larger headers: the letter is set aside unparsed
+    MAILBOX_MAX_ENCODED_WORDS = 300  # more "=?…?=" in the headers: set aside unparsed
+    MAILBOX_LOOP_LIMIT = 20  # more letters an hour from one sender: set aside (a mail loop)
+    # The authserv-id of the school's receiving server (its Authentication-Results), whose DMARC
+    # pass proves a staff letter without the reply token; unset: no such header is believed.
+    MAILBOX_TRUSTED_AUTHSERV_ID: str | None = None
 
     # Links in e-mails (the private status page) are built from this address.
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
@@ -62,6 +71,10 @@ class DefaultConfig:
 
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"  # redis://127.0.0.1:6379 when several processes serve
+    # Redis away: each process counts in its own memory until it is back (a warning is logged),
+    # so the form and sign-in keep working.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     # Per-address limit on sending the form (Flask-Limiter syntax).
     FORM_RATE_LIMIT = "10 per minute;100 per hour"
     RATELIMIT_HEADERS_ENABLED = True
@@ -69,8 +82,23 @@ class DefaultConfig:
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
+    # A one-time password (staff page, `staff init`) that nobody used is refused after this long.
+    ONE_TIME_PASSWORD_HOURS = 72
     DESK_PAGE_SIZE = 50
+    # How long a write waits for SQLite's lock (another writer, a backup) before the person is
+    # asked to send again, with what they typed kept.
+    SQLITE_BUSY_SECONDS = 30
+    # The argon2id cost of staff passwords: argon2-cffi's defaults (RFC 9106, low-memory
+    # profile): 3 passes over 64 MiB in 4 lanes. Tests set the cheapest values; a hash stored at
+    # another cost still verifies and is redone at the person's next sign-in.
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_KIB = 64 * 1024
+    PASSWORD_HASH_PARALLELISM = 4
     WTF_CSRF_TIME_LIMIT = None  # a family may keep the form open for a long time
+
+    # The app's log (stderr): DEBUG, INFO, WARNING or ERROR. INFO records each request's number,
+    # type and route and each staff action, never a person's name, contacts or text.
+    LOG_LEVEL = "INFO"
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True

@@ -1,6 +1,6 @@
 """`make run`: the whole product on one machine, for a look, a demo or development.
 
-Starts three things and stops them all on Ctrl-C:
+Starts three things and stops them all on Ctrl-C or SIGTERM:
 - a local mail catcher (aiosmtpd) on loopback that saves every message as an .eml file in
   instance/mail/ (open them with any mail program), so no real mail leaves the machine;
 - the outbox worker, `flask --app wsgi outbox work`, sending through that catcher;
@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import itertools
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -79,35 +80,53 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    """SIGTERM (the worker finishes the message in hand), then SIGKILL; reaped either way."""
+    worker.terminate()
+    try:
+        worker.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # SIGTERM (`kill`, systemd, a test's teardown) stops everything as Ctrl-C does. Ctrl-C alone
+    # is not enough: a job started in the background without job control ignores SIGINT.
+    signal.signal(signal.SIGTERM, _interrupt)
     mail_dir = Path(args.mail_dir).resolve()
-    catcher = start_mail_catcher(mail_dir, args.mail_port or free_port())
-    os.environ.update(mail_settings(catcher.port))
-    os.environ.setdefault("PUBLIC_BASE_URL", f"http://{args.host}:{args.port}")
-    os.environ.setdefault("APP_ENV", "development")
-    print(f"Письма не уходят наружу: они сохраняются файлами .eml в папке {mail_dir}", flush=True)
-
-    from . import create_app  # after the environment is set: create_app reads it
-
-    app = create_app()
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "work", "--interval", "2"],
-        cwd=ROOT, env=os.environ.copy(),
-    )  # fmt: skip
-    print(f"Сайт и приложение: http://{args.host}:{args.port}/ (форма: /app/form, "
-          f"рабочее место: /app/desk/). Остановить всё: Ctrl-C.", flush=True)  # fmt: skip
+    catcher = worker = None
     try:
+        catcher = start_mail_catcher(mail_dir, args.mail_port or free_port())
+        os.environ.update(mail_settings(catcher.port))
+        os.environ.setdefault("PUBLIC_BASE_URL", f"http://{args.host}:{args.port}")
+        os.environ.setdefault("APP_ENV", "development")
+        print(f"Письма не уходят наружу: они сохраняются файлами .eml в папке {mail_dir}", flush=True)
+
+        from . import create_app  # after the environment is set: create_app reads it
+
+        app = create_app()
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "work", "--interval", "2"],
+            cwd=ROOT, env=os.environ.copy(),
+        )  # fmt: skip
+        print(f"Сайт и приложение: http://{args.host}:{args.port}/ (форма: /app/form, "
+              f"рабочее место: /app/desk/). Остановить всё: Ctrl-C.", flush=True)  # fmt: skip
         app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
     except KeyboardInterrupt:
         pass
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        catcher.stop()
+        for signum in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut this short
+            signal.signal(signum, signal.SIG_IGN)
+        if worker is not None:
+            stop_worker(worker)
+        if catcher is not None:
+            catcher.stop()
         print("Остановлено.", flush=True)
     return 0
 

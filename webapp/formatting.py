@@ -14,7 +14,12 @@ MONTHS = (
 
 
 def to_local(profile: SchoolProfile, moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(ZoneInfo(profile.school.timezone))
+    """The moment on the school's clock; at the very ends of the calendar (a date set by hand,
+    year 1 or 9999) where the shift would leave it, the moment as stored."""
+    try:
+        return moment.astimezone(ZoneInfo(profile.school.timezone))
+    except OverflowError:
+        return moment
 
 
 def local_datetime(profile: SchoolProfile, moment: dt.datetime | None) -> str:

@@ -18,5 +18,6 @@ class LiveServer:
         return self
 
     def __exit__(self, *exc) -> None:
-        self._server.shutdown()
+        self._server.shutdown()  # returns once serve_forever has stopped
         self._thread.join(timeout=10)
+        self._server.server_close()  # the listening socket, or the port stays taken

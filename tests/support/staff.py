@@ -8,8 +8,8 @@
 from __future__ import annotations
 
 from webapp.extensions import db
-from webapp.school import current_school
-from webapp.staff import accounts
+from webapp.web.current import current_school
+from webapp import accounts
 
 PASSWORD = "correct-horse-battery"
 LOGIN_URL = "/app/staff/login"

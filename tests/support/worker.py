@@ -14,7 +14,8 @@ from webapp.config import ROOT
 
 @contextlib.contextmanager
 def running_worker(database_url: str, smtp_port: int, *options: str):
-    """Yield the worker process; on exit stop it with SIGTERM and keep its output in .output."""
+    """Yield the worker process; on exit stop it with SIGTERM (SIGKILL if that fails: the test
+    fails) and keep its output in .output."""
     env = {**os.environ, "DATABASE_URL": database_url, "MAIL_SERVER": "127.0.0.1",
            "MAIL_PORT": str(smtp_port), "APP_ENV": "development", "SECRET_KEY": "worker-test"}  # fmt: skip
     env.pop("SCHOOL_PROFILE", None)
@@ -26,7 +27,12 @@ def running_worker(database_url: str, smtp_port: int, *options: str):
         yield worker
     finally:
         worker.send_signal(signal.SIGTERM)
-        worker.output, _ = worker.communicate(timeout=30)
+        try:
+            worker.output, _ = worker.communicate(timeout=60)
+        except subprocess.TimeoutExpired:  # never leave it running for the next test
+            worker.kill()
+            worker.output, _ = worker.communicate()
+            raise AssertionError(f"the worker did not stop on SIGTERM:\n{worker.output}") from None
 
 
 def wait_for(condition, seconds: float = 30) -> bool:

@@ -1,10 +1,10 @@
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..desk.forms import DeskForm
+from ..web.forms import RussianForm
 
 
-class LoginForm(DeskForm):
+class LoginForm(RussianForm):
     login = StringField(
         "Логин или адрес почты",
         validators=[DataRequired("Введите логин или адрес почты."), Length(max=254)],
@@ -16,7 +16,7 @@ class LoginForm(DeskForm):
     )
 
 
-class PasswordForm(DeskForm):
+class PasswordForm(RussianForm):
     current = PasswordField(
         "Нынешний пароль", validators=[DataRequired("Введите нынешний пароль."), Length(max=200)],
         render_kw={"autocomplete": "current-password"},

@@ -1,4 +1,4 @@
-"""Deadline control (seed 002): the state of each clock for the desk, and alerts on breaches.
+"""Deadline control (seed 002): the state of each clock, for the desk and the breach check.
 
 Three clocks per request, each running while the request waits for one step:
 - "assign": from arrival until it is handed to a specialist (status "new"), due `assign_due`;
@@ -11,56 +11,39 @@ A clock is "done" once its step is behind the request, "overdue" past its deadli
 the service time left is at most `support.deadlines.soon_minutes` or `soon_percent` of the whole
 clock (whichever is larger), and "ok" otherwise (also for the take clock before assignment).
 
-`check_breaches` queues one e-mail to the head of the service per request, clock and missed
-deadline: an `SlaAlert` row, inserted with ON CONFLICT DO NOTHING, is the proof that the alert was
-sent, so two runs at once, or a run every minute, never alert twice.
+The letters to the head about a missed deadline are queued by webapp/requests/escalation.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ..extensions import db
-from ..mail import messages
-from ..models import SlaAlert, SupportRequest
-from ..models.insert import insert_once
-from ..school import SchoolProfile, current_school
-from .clock import service_time_between
+from ..models import SupportRequest
+from ..school import SchoolProfile
+from ..vocabulary import Clock, ClockState, RequestStatus
+from .clock import MAX_DAYS_CLOSED, service_time_between
+from .due import clock_length
 
-log = logging.getLogger(__name__)
-
-CLOCKS = ("assign", "take", "process")
-KEY = ["request_id", "clock", "due_at"]  # SlaAlert's unique key
 # The statuses in which each clock runs; every other status means the step is done.
 RUNNING = {
-    "assign": ("new",),
-    "take": ("assigned",),
-    "process": ("new", "assigned", "in_work"),
+    Clock.ASSIGN: (RequestStatus.NEW,),
+    Clock.TAKE: (RequestStatus.ASSIGNED,),
+    Clock.PROCESS: RequestStatus.open(),
 }
 
 
-@dataclass(frozen=True)
-class Breach:
-    request: SupportRequest
-    clock: str
-    due: dt.datetime
+LOOK_AHEAD = dt.timedelta(days=MAX_DAYS_CLOSED + 31)
 
 
-def due_of(req: SupportRequest, clock: str) -> dt.datetime | None:
-    return {"assign": req.assign_due, "take": req.take_due, "process": req.process_due}[clock]
+def due_of(req: SupportRequest, clock: Clock) -> dt.datetime | None:
+    return getattr(req, due_column(clock).key)
 
 
-def clock_length(profile: SchoolProfile, clock: str) -> dt.timedelta:
-    d = profile.support.deadlines
-    return {
-        "assign": dt.timedelta(minutes=d.assign_minutes),
-        "take": dt.timedelta(minutes=d.take_into_work_minutes),
-        "process": dt.timedelta(hours=d.process_hours),
-    }[clock]
+def due_column(clock: Clock):
+    """The request's column that holds this clock's deadline (`assign_due` …)."""
+    return getattr(SupportRequest, f"{Clock(clock)}_due")
 
 
 def soon_threshold(profile: SchoolProfile, clock: str) -> dt.timedelta:
@@ -70,53 +53,32 @@ def soon_threshold(profile: SchoolProfile, clock: str) -> dt.timedelta:
 
 
 def clock_state(
-    profile: SchoolProfile, req: SupportRequest, clock: str, now: dt.datetime
-) -> str:
+    profile: SchoolProfile, req: SupportRequest, clock: Clock, now: dt.datetime
+) -> ClockState:
     if req.status not in RUNNING[clock]:
-        not_started = clock == "take" and req.status == "new"
-        return "ok" if not_started else "done"
+        not_started = clock == Clock.TAKE and req.status == RequestStatus.NEW
+        return ClockState.OK if not_started else ClockState.DONE
     due = due_of(req, clock)
     if due is None:
-        return "ok"
+        return ClockState.OK
     if now > due:
-        return "overdue"
-    left = service_time_between(profile, now, due)
-    return "soon" if left <= soon_threshold(profile, clock) else "ok"
+        return ClockState.OVERDUE
+    # Service time only grows with the end, so a far deadline (one set by hand in year 9999) is
+    # looked at no further than a month past the longest closure the profile allows.
+    left = service_time_between(profile, now, min(due, now + LOOK_AHEAD))
+    return ClockState.SOON if left <= soon_threshold(profile, clock) else ClockState.OK
 
 
-def clock_states(
-    req: SupportRequest, now: dt.datetime, profile: SchoolProfile | None = None
-) -> dict[str, str]:
-    """{"assign"|"take"|"process": "done"|"ok"|"soon"|"overdue"} for the desk."""
-    profile = profile or current_school()
-    return {clock: clock_state(profile, req, clock, now) for clock in CLOCKS}
+def clock_states(profile: SchoolProfile, req: SupportRequest, now: dt.datetime) -> dict[Clock, ClockState]:
+    """The state of every clock of the request at `now`, for the desk."""
+    return {clock: clock_state(profile, req, clock, now) for clock in Clock}
 
 
 def overdue_clause(now: dt.datetime) -> sa.ColumnElement[bool]:
     """SQL for "some clock of the request is overdue at `now`" (the desk's filter)."""
-    return sa.or_(*(_breached(clock, now) for clock in CLOCKS))
+    return sa.or_(*(breached_clause(clock, now) for clock in Clock))
 
 
-def _breached(clock: str, now: dt.datetime) -> sa.ColumnElement[bool]:
-    due = getattr(SupportRequest, f"{clock}_due")
-    return sa.and_(SupportRequest.status.in_(RUNNING[clock]), due < now)
-
-
-def check_breaches(now: dt.datetime) -> list[Breach]:
-    """Queue an alert to the head of the service for every new breach; the caller commits."""
-    found = []
-    for clock in CLOCKS:
-        due = getattr(SupportRequest, f"{clock}_due")
-        alerted = sa.exists().where(
-            SlaAlert.request_id == SupportRequest.id,
-            SlaAlert.clock == clock,
-            SlaAlert.due_at == due,
-        )
-        query = sa.select(SupportRequest).where(_breached(clock, now), ~alerted).order_by(due)
-        for req in db.session.scalars(query).all():
-            breach = Breach(req, clock, due_of(req, clock))
-            if insert_once(SlaAlert, KEY, request_id=req.id, clock=clock, due_at=breach.due):
-                messages.sla_breach(req, clock, breach.due)
-                log.info("SLA breach alerted: %s, clock %s", req.number, clock)
-                found.append(breach)
-    return found
+def breached_clause(clock: Clock, now: dt.datetime) -> sa.ColumnElement[bool]:
+    """SQL for "this clock runs and its deadline has passed at `now`"."""
+    return sa.and_(SupportRequest.status.in_(RUNNING[clock]), due_column(clock) < now)

@@ -14,15 +14,17 @@ from wtforms import SelectChoice
 
 from ..models import SupportRequest
 from ..requests import access, lifecycle
-from ..school import SchoolProfile, current_school
+from ..requests.context import Register
+from ..school import SchoolProfile
+from ..vocabulary import Action
 from . import forms
 
 
 @dataclass(frozen=True)
 class DeskAction:
-    rule: str  # the name in access.may / lifecycle.ALLOWED_FROM
+    rule: Action  # the rule in access.may / lifecycle.ALLOWED_FROM
     form_class: type[FlaskForm]
-    run: Callable[[SupportRequest, str, FlaskForm], object]
+    run: Callable[[Register, SupportRequest, str, FlaskForm], object]
     done: str  # what the person is told afterwards
     prepare: Callable[[SchoolProfile, SupportRequest, FlaskForm], None] = lambda p, r, f: None
 
@@ -34,59 +36,59 @@ def assignee_choices(profile: SchoolProfile, req: SupportRequest, form: forms.As
     ]
 
 
-def _new_due(form: forms.ExtensionForm):
-    return forms.school_time(current_school(), form.new_due.data)
+def _new_due(reg: Register, form: forms.ExtensionForm):
+    return forms.school_time(reg.profile, form.new_due.data)
 
 
 ACTIONS: dict[str, DeskAction] = {
     "assign": DeskAction(
-        "assign", forms.AssignForm,
-        lambda req, me, f: lifecycle.assign(req, me, f.assignee.data),
+        Action.ASSIGN, forms.AssignForm,
+        lambda reg, req, me, f: lifecycle.assign(reg, req, me, f.assignee.data),
         "Обращение передано специалисту.", prepare=assignee_choices,
     ),
     "take": DeskAction(
-        "take", forms.ActionForm,
-        lambda req, me, f: lifecycle.take_into_work(req, me),
+        Action.TAKE, forms.ActionForm,
+        lambda reg, req, me, f: lifecycle.take_into_work(reg, req, me),
         "Обращение взято в работу.",
     ),
     "note": DeskAction(
-        "note", forms.NoteForm,
-        lambda req, me, f: lifecycle.add_note(req, me, f.text.data),
+        Action.NOTE, forms.NoteForm,
+        lambda reg, req, me, f: lifecycle.add_note(reg, req, me, f.text.data),
         "Заметка добавлена.",
     ),
     "contact": DeskAction(
-        "contact", forms.ContactForm,
-        lambda req, me, f: lifecycle.record_contact(req, me, f.method.data, f.text.data),
+        Action.CONTACT, forms.ContactForm,
+        lambda reg, req, me, f: lifecycle.record_contact(reg, req, me, f.method.data, f.text.data),
         "Связь с автором записана.",
     ),
     "answer": DeskAction(
-        "answer", forms.AnswerForm,
-        lambda req, me, f: lifecycle.answer_by_email(req, me, f.text.data),
+        Action.ANSWER, forms.AnswerForm,
+        lambda reg, req, me, f: lifecycle.answer_by_email(reg, req, me, f.text.data),
         "Ответ поставлен в очередь на отправку автору.",
     ),
     "oral-answer": DeskAction(
-        "answer", forms.OralAnswerForm,
-        lambda req, me, f: lifecycle.record_oral_answer(req, me, f.summary.data),
+        Action.ANSWER, forms.OralAnswerForm,
+        lambda reg, req, me, f: lifecycle.record_oral_answer(reg, req, me, f.summary.data),
         "Устный ответ записан.",
     ),
     "extension": DeskAction(
-        "request_extension", forms.ExtensionForm,
-        lambda req, me, f: lifecycle.request_extension(req, me, f.reason.data, _new_due(f)),
+        Action.REQUEST_EXTENSION, forms.ExtensionForm,
+        lambda reg, req, me, f: lifecycle.request_extension(reg, req, me, f.reason.data, _new_due(reg, f)),
         "Просьба о продлении срока отправлена руководителю.",
     ),
     "extension-decision": DeskAction(
-        "decide_extension", forms.DecisionForm,
-        lambda req, me, f: lifecycle.decide_extension(req, me, f.decision.data == "agree", f.comment.data),
+        Action.DECIDE_EXTENSION, forms.DecisionForm,
+        lambda reg, req, me, f: lifecycle.decide_extension(reg, req, me, f.decision.data == "agree", f.comment.data),
         "Решение о сроке записано.",
     ),
     "close": DeskAction(
-        "close", forms.ActionForm,
-        lambda req, me, f: lifecycle.close(req, me),
+        Action.CLOSE, forms.ActionForm,
+        lambda reg, req, me, f: lifecycle.close(reg, req, me),
         "Обращение закрыто.",
     ),
     "reopen": DeskAction(
-        "reopen", forms.ReopenForm,
-        lambda req, me, f: lifecycle.reopen(req, me, f.reason.data),
+        Action.REOPEN, forms.ReopenForm,
+        lambda reg, req, me, f: lifecycle.reopen(reg, req, me, f.reason.data),
         "Обращение открыто снова.",
     ),
 }  # fmt: skip

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -15,15 +14,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..public.forms import RequestForm
 from ..requests.lifecycle import MAX_TEXT
+from ..formatting import to_local
 from ..school import SchoolProfile
+from ..vocabulary import ContactMethod
+from ..web.current import current_school
+from ..web.forms import RequestFields, RussianForm
 
 TEXT_LIMIT = Length(max=MAX_TEXT, message=f"Не больше {MAX_TEXT} символов.")
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # a typed date outside them is a typing mistake
 
 
 def school_time(profile: SchoolProfile, typed: dt.datetime) -> dt.datetime:
@@ -34,17 +36,7 @@ def school_time(profile: SchoolProfile, typed: dt.datetime) -> dt.datetime:
 
 def local_input_value(profile: SchoolProfile, moment: dt.datetime) -> dt.datetime:
     """The naive school-clock value an input field shows for a stored moment."""
-    return moment.astimezone(ZoneInfo(profile.school.timezone)).replace(tzinfo=None, second=0, microsecond=0)
-
-
-class DeskForm(FlaskForm):
-    """WTForms' own messages (a wrong choice, a bad date) in Russian, from its catalogue."""
-
-    class Meta:
-        locales = ("ru",)
-
-        def get_translations(self, form):
-            return DefaultMeta.get_translations(self, form)
+    return to_local(profile, moment).replace(tzinfo=None, second=0, microsecond=0)
 
 
 class SchoolDateTimeField(DateTimeLocalField):
@@ -58,9 +50,12 @@ class SchoolDateTimeField(DateTimeLocalField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError("Укажите дату и время полностью: день, месяц, год, часы и минуты.") from None
+        if self.data is not None and not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
+            self.data = None  # year 1 or 9999 would overflow the arithmetic of time zones and terms
+            raise ValueError(f"Проверьте год: нужна дата между {EARLIEST_YEAR} и {LATEST_YEAR} годом.")
 
 
-class FilterForm(DeskForm):
+class FilterForm(RussianForm):
     """The list's filters travel in the address (GET), so they need no CSRF token."""
 
     class Meta:
@@ -75,29 +70,29 @@ class FilterForm(DeskForm):
     extension = BooleanField("Ждут решения о сроке")
 
 
-class ActionForm(DeskForm):
+class ActionForm(RussianForm):
     """A button with nothing to fill in: take into work, close."""
 
 
-class AssignForm(DeskForm):
+class AssignForm(RussianForm):
     assignee = SelectField("Кому передать", validators=[InputRequired("Выберите специалиста.")])
 
 
-class NoteForm(DeskForm):
+class NoteForm(RussianForm):
     text = TextAreaField(
         "Заметка для сотрудников (автор её не увидит)",
         validators=[DataRequired("Напишите текст заметки."), TEXT_LIMIT], render_kw={"rows": 3},
     )
 
 
-class ContactForm(DeskForm):
+class ContactForm(RussianForm):
     method = RadioField(
         "Как связались с автором",
         choices=[
-            SelectChoice("phone", "Позвонил(а) — записываю разговор"),
-            SelectChoice("email", "Отправить письмо автору"),
+            SelectChoice(ContactMethod.PHONE, "Позвонил(а) — записываю разговор"),
+            SelectChoice(ContactMethod.EMAIL, "Отправить письмо автору"),
         ],
-        default="phone",
+        default=ContactMethod.PHONE,
         validators=[InputRequired("Выберите способ связи.")],
     )
     text = TextAreaField(
@@ -107,14 +102,14 @@ class ContactForm(DeskForm):
     )
 
 
-class AnswerForm(DeskForm):
+class AnswerForm(RussianForm):
     text = TextAreaField(
         "Текст ответа (уйдёт автору письмом)",
         validators=[DataRequired("Напишите текст ответа."), TEXT_LIMIT], render_kw={"rows": 6},
     )
 
 
-class OralAnswerForm(DeskForm):
+class OralAnswerForm(RussianForm):
     summary = TextAreaField(
         "Что вы ответили устно (кратко; увидит автор на странице обращения)",
         validators=[DataRequired("Напишите кратко, что вы ответили."), TEXT_LIMIT],
@@ -122,7 +117,7 @@ class OralAnswerForm(DeskForm):
     )
 
 
-class ExtensionForm(DeskForm):
+class ExtensionForm(RussianForm):
     new_due = SchoolDateTimeField(
         "Новый срок (время школы)", validators=[InputRequired("Укажите новый срок: дату и время.")]
     )
@@ -132,7 +127,7 @@ class ExtensionForm(DeskForm):
     )
 
 
-class DecisionForm(DeskForm):
+class DecisionForm(RussianForm):
     decision = RadioField(
         "Решение",
         choices=[SelectChoice("agree", "Согласовать новый срок"), SelectChoice("decline", "Отклонить")],
@@ -141,26 +136,18 @@ class DecisionForm(DeskForm):
     comment = TextAreaField("Комментарий (для сотрудников)", validators=[Optional(), TEXT_LIMIT])
 
 
-class ReopenForm(DeskForm):
+class ReopenForm(RussianForm):
     reason = TextAreaField(
         "Почему открываете снова (увидит автор)",
         validators=[DataRequired("Напишите причину."), TEXT_LIMIT],
     )
 
 
-CHANNEL_CHOICES = [
-    SelectChoice("phone", "По телефону"),
-    SelectChoice("in_person", "Лично"),
-    SelectChoice("class_chat", "Через чат классного руководителя"),
-    SelectChoice("email", "По электронной почте"),
-]
+class HotlineForm(RequestFields):
+    """The web form's fields (seed 002, Appendix 2 asks the same) plus how and when it came.
+    The ways it may have come are the profile's `channels`, less the web form itself."""
 
-
-class HotlineForm(DeskForm, RequestForm):
-    """The web form's fields (seed 002, Appendix 2 asks the same) plus how and when it came."""
-
-    website = None  # no honeypot: only signed-in staff reach this form
-    channel = RadioField("Как поступило обращение", choices=CHANNEL_CHOICES, validate_choice=False)
+    channel = RadioField("Как поступило обращение", validate_choice=False)
     received_at = SchoolDateTimeField(
         "Когда поступило (время школы)",
         validators=[InputRequired("Укажите дату и время, когда поступило обращение.")],
@@ -169,11 +156,12 @@ class HotlineForm(DeskForm, RequestForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.channel.choices = [SelectChoice(c.id, c.title) for c in current_school().recorded_channels]
         for name, label in HOTLINE_LABELS.items():
             getattr(self, name).label.text = label
 
     def validate_channel(self, field):
-        if field.data not in {c.value for c in CHANNEL_CHOICES}:
+        if field.data not in {choice.value for choice in self.channel.choices}:
             raise ValidationError("Выберите, как поступило обращение.")
 
     def validate_consent(self, field):

@@ -17,15 +17,15 @@ import sqlalchemy as sa
 from ..deadlines.sla import overdue_clause
 from ..extensions import db
 from ..models import SupportRequest
-from ..models.requests import STATUSES, search_key
+from ..models.requests import search_key
 from ..requests import access
 from ..requests.numbering import format_number, numbering_year
 from ..school import SchoolProfile
+from ..vocabulary import RequestStatus
 
-OPEN_STATUSES = ("new", "assigned", "in_work")
 # Lists count their rows up to this many: an exact count of a whole register is a full scan.
 COUNT_CAP = 10_000
-STATUS_FILTERS = ("open", "all", *STATUSES)
+STATUS_FILTERS = ("open", "all", *RequestStatus.codes())
 UNASSIGNED = "none"
 
 _NUMBER = re.compile(r"№?\s*(\d{4})\s*[-–/]\s*(\d{1,6})")
@@ -52,11 +52,35 @@ def parse_number(profile: SchoolProfile, text: str, now: dt.datetime) -> str | N
     return None
 
 
+def page_number(asked: str | None, page_size: int) -> int:
+    """The page of a list asked for in the address; nonsense is the first page, and no page
+    lies beyond the counted rows (an offset past them only costs the database)."""
+    last = COUNT_CAP // max(page_size, 1) + 2
+    if not asked or not asked.isdecimal() or len(asked) > 9:
+        return 1
+    return min(max(int(asked), 1), last)
+
+
 def name_prefix_clause(text: str) -> sa.ColumnElement[bool]:
     """Names starting with `text`, as a range over the author_key index (binary order)."""
     key = search_key(text)
-    upper = key[:-1] + chr(ord(key[-1]) + 1)
+    upper = _next_prefix(key)
+    if upper is None:  # nothing sorts after this prefix except its own extensions
+        return SupportRequest.author_key >= key
     return sa.and_(SupportRequest.author_key >= key, SupportRequest.author_key < upper)
+
+
+def _next_prefix(key: str) -> str | None:
+    """The smallest string above every string starting with `key`; never a surrogate, which
+    UTF-8 cannot hold, nor past U+10FFFF."""
+    while key:
+        code = ord(key[-1]) + 1
+        if code == 0xD800:
+            code = 0xE000
+        if code <= 0x10FFFF:
+            return key[:-1] + chr(code)
+        key = key[:-1]
+    return None
 
 
 def register_query(
@@ -65,8 +89,8 @@ def register_query(
     r = SupportRequest
     query = sa.select(r).where(access.visible_clause(profile, staff_id))
     if filters.status == "open":
-        query = query.where(r.status.in_(OPEN_STATUSES))
-    elif filters.status in STATUSES:
+        query = query.where(r.status.in_(RequestStatus.open()))
+    elif filters.status in RequestStatus.codes():
         query = query.where(r.status == filters.status)
     if filters.request_type:
         query = query.where(r.request_type == filters.request_type)

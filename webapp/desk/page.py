@@ -7,23 +7,27 @@ import datetime as dt
 from wtforms import SelectChoice
 
 from ..models import SupportRequest
-from ..requests.lifecycle import STATUS_TITLES
 from ..school import SchoolProfile
+from ..vocabulary import Permission, RequestStatus
 from .actions import ACTIONS
 from .forms import FilterForm, local_input_value
 from .listing import STATUS_FILTERS, UNASSIGNED, Filters
+
+
+# A term in the calendar's last days (set by hand) gets no suggested later one: there is none.
+_LAST_DAYS = dt.datetime.max.replace(tzinfo=dt.timezone.utc) - dt.timedelta(days=2)
 
 
 def filter_choices(profile: SchoolProfile, form: FilterForm) -> None:
     form.status.choices = [
         SelectChoice("open", "Открытые"),
         SelectChoice("all", "Все"),
-    ] + [SelectChoice(status, title.capitalize()) for status, title in STATUS_TITLES.items()]
+    ] + [SelectChoice(status.value, status.label.capitalize()) for status in RequestStatus]
     form.request_type.choices = [SelectChoice("", "Все виды")] + [
         SelectChoice(t.id, t.title) for t in profile.request_types
     ]
     form.assignee.choices = [SelectChoice("", "Все"), SelectChoice(UNASSIGNED, "Никому не передано")] + [
-        SelectChoice(s.id, s.name) for s in profile.staff if "answer" in profile.permissions_of(s.id)
+        SelectChoice(s.id, s.name) for s in profile.staff if Permission.ANSWER in profile.permissions_of(s.id)
     ]
 
 
@@ -50,6 +54,6 @@ def request_forms(profile: SchoolProfile, req: SupportRequest, bound: dict) -> d
         spec.prepare(profile, req, form)
         made[name] = form
     extension = made["extension"]
-    if extension.new_due.data is None:
+    if extension.new_due.data is None and req.process_due < _LAST_DAYS:
         extension.new_due.data = local_input_value(profile, req.process_due + dt.timedelta(days=1))
     return made

@@ -6,7 +6,7 @@ request that does not exist — so ids cannot be probed; an action they may not 
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+import logging
 
 from flask import (
     Blueprint,
@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from sqlalchemy.exc import OperationalError
 
 from ..deadlines.sla import clock_states
 from ..extensions import db
@@ -27,16 +28,17 @@ from ..models import Attachment, SupportRequest
 from ..models.types import utc_now
 from ..requests import access
 from ..requests.lifecycle import LifecycleError, NotPermitted, available_actions
-from ..requests.service import InvalidRequest
-from ..school import current_school
+from ..requests.service import InvalidRequest, register_request
+from ..web.current import current_register, current_school
+from ..web.faults import DATABASE_BUSY
+from ..web.staff_pages import staff_context
 from . import actions as desk_actions
-from .display import desk_context
-from .forms import FilterForm, HotlineForm, local_input_value
-from .hotline import record_call
-from .listing import COUNT_CAP, capped_count, register_query
+from .forms import FilterForm, HotlineForm, local_input_value, school_time
+from .listing import COUNT_CAP, capped_count, page_number, register_query
 from .page import filter_choices, read_filters, request_forms
 
 bp = Blueprint("desk", __name__)
+log = logging.getLogger(__name__)  # the audit of staff actions: numbers, codes and staff ids only
 
 
 @bp.before_request
@@ -45,7 +47,7 @@ def _signed_in_only():
     return None
 
 
-bp.context_processor(desk_context)
+bp.context_processor(staff_context)
 
 
 @bp.get("/")
@@ -57,21 +59,24 @@ def queue():
     now = utc_now()
     query = register_query(profile, current_user.staff_id, filters, now)
     size = current_app.config["DESK_PAGE_SIZE"]
-    page = db.paginate(query, per_page=size, max_per_page=size, error_out=False, count=False)
+    page = db.paginate(
+        query, page=page_number(request.args.get("page"), size), per_page=size, max_per_page=size,
+        error_out=False, count=False,
+    )  # fmt: skip
     page.total = capped_count(query)
-    rows = [(req, clock_states(req, now, profile)) for req in page.items]
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    rows = [(req, clock_states(profile, req, now)) for req in page.items]
+    args = {name: request.args[name] for name in form.data if request.args.get(name)}
     return render_template(
         "desk/queue.html", form=form, page=page, rows=rows, args=args, count_cap=COUNT_CAP
     )
 
 
-@bp.get("/r/<int:request_id>")
+@bp.get("/r/<id:request_id>")
 def request_page(request_id: int):
     return _render_request(_visible_or_404(request_id))
 
 
-@bp.post("/r/<int:request_id>/<action>")
+@bp.post("/r/<id:request_id>/<action>")
 def act(request_id: int, action: str):
     spec = desk_actions.ACTIONS.get(action) or abort(404)
     req = _visible_or_404(request_id)
@@ -83,20 +88,23 @@ def act(request_id: int, action: str):
     if not form.validate_on_submit():
         return _render_request(req, {action: form}, 400)
     try:
-        spec.run(req, me, form)
+        spec.run(current_register(), req, me, form)
     except NotPermitted:
         db.session.rollback()
+        log.info("request %s: %s by %s refused: not permitted", req.number, action, me)
         abort(403)
     except LifecycleError as refusal:
         db.session.rollback()
+        log.info("request %s: %s by %s refused", req.number, action, me)
         flash(str(refusal), "error")
         return _render_request(db.session.get(SupportRequest, request_id), {action: form}, 409)
     db.session.commit()
+    log.info("request %s: %s by %s", req.number, action, me)
     flash(spec.done, "success")
     return redirect(url_for("desk.request_page", request_id=req.id))
 
 
-@bp.get("/r/<int:request_id>/files/<int:attachment_id>")
+@bp.get("/r/<id:request_id>/files/<id:attachment_id>")
 def attachment(request_id: int, attachment_id: int):
     req = _visible_or_404(request_id)
     found = db.session.get(Attachment, attachment_id)
@@ -123,25 +131,24 @@ def hotline():
         form.received_at.data = local_input_value(profile, now)
     elif form.validate_on_submit():
         try:
-            req = _record_and_commit(profile, form, me, now)
+            req = register_request(
+                current_register(), form.request_data(),
+                submission_key=form.submission_key.data, channel=form.channel.data,
+                received_at=school_time(profile, form.received_at.data), recorded_by=me,
+                consent_oral=True, attachments=form.uploads,
+            )  # fmt: skip
         except InvalidRequest as invalid:
-            db.session.rollback()
             for name, message in invalid.errors.items():
                 getattr(form, name).errors = [message]
+        except OperationalError as exc:  # the database is busy or away: nothing was stored
+            log.error("hotline request not stored, database unavailable: %s", type(exc.orig).__name__)
+            form.form_errors.append(DATABASE_BUSY)
+            return render_template("desk/hotline.html", form=form), 503
         else:
+            log.info("request %s: hotline by %s", req.number, me)
             flash(f"Обращение записано под номером {req.number}.", "success")
             return redirect(url_for("desk.request_page", request_id=req.id))
     return render_template("desk/hotline.html", form=form), 400 if form.errors else 200
-
-
-def _record_and_commit(profile, form: HotlineForm, me: str, now) -> SupportRequest:
-    req = record_call(profile, form, me, now)
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:  # the same form sent twice at once: the other copy won
-        db.session.rollback()
-        req = record_call(profile, form, me, now)
-    return req
 
 
 def _visible_or_404(request_id: int) -> SupportRequest:
@@ -158,7 +165,7 @@ def _render_request(req: SupportRequest, bound: dict | None = None, status: int 
     return render_template(
         "desk/request.html",
         req=req,
-        states=clock_states(req, now, profile),
-        can=available_actions(me, req),
+        states=clock_states(profile, req, now),
+        can=available_actions(profile, me, req),
         forms=request_forms(profile, req, bound or {}),
     ), status

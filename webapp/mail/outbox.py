@@ -5,12 +5,17 @@ Delivery claims due rows atomically (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLit
 message. A claim is a lease (`claimed_until`): a worker that died mid-batch leaves its messages
 to be claimed again after the lease. Success is recorded per message, so a sent message is never
 claimed again; every message keeps the Message-ID it was given when queued.
+
+A message queued without its words (a new request's) is written just before sending by the
+writer the factory registers under `WRITER_KEY` (webapp/requests/notifications.py): this package
+delivers mail and knows nothing of requests.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -19,10 +24,15 @@ from flask import Flask, current_app
 from ..extensions import db
 from ..models import OutboxMessage
 from ..models.types import utc_now
-from . import messages
+from ..vocabulary import OutboxStatus
+from .privacy import without_addresses
 from .transport import TransportError, open_connection, send_one
 
 log = logging.getLogger(__name__)
+
+# app.extensions[WRITER_KEY]: fills in the subject and bodies of a message queued without them.
+WRITER_KEY = "outbox_writer"
+Writer = Callable[[OutboxMessage], None]
 
 
 @dataclass
@@ -44,7 +54,7 @@ def deliver_due(app: Flask, limit: int = 1000, now: dt.datetime | None = None) -
             if not batch:
                 break
             handled += len(batch)
-            if not _deliver_batch(batch, report, now):
+            if not _deliver_batch(app, batch, report, now):
                 break
         db.session.remove()
     return report
@@ -54,8 +64,8 @@ def claim_due(size: int, now: dt.datetime | None = None) -> list[OutboxMessage]:
     """Take up to `size` due messages for this worker and commit the claim."""
     now = now or utc_now()
     due = sa.or_(
-        sa.and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
-        sa.and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now),
+        sa.and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_until < now),
     )
     candidates = (
         sa.select(OutboxMessage.id)
@@ -67,7 +77,7 @@ def claim_due(size: int, now: dt.datetime | None = None) -> list[OutboxMessage]:
     claim = (
         sa.update(OutboxMessage)
         .where(OutboxMessage.id.in_(candidates.scalar_subquery()))
-        .values(status="sending", claimed_until=now + lease_length())
+        .values(status=OutboxStatus.SENDING, claimed_until=now + lease_length())
         .returning(OutboxMessage.id)
     )
     db.session.commit()  # start the claim in a transaction of its own
@@ -85,10 +95,10 @@ def lease_length() -> dt.timedelta:
     return dt.timedelta(seconds=60 + 4 * config["MAIL_TIMEOUT"] * config["OUTBOX_BATCH"])
 
 
-def _deliver_batch(batch: list[OutboxMessage], report: DeliveryReport, now) -> bool:
+def _deliver_batch(app: Flask, batch: list[OutboxMessage], report: DeliveryReport, now) -> bool:
     """Write what has no text yet, then send over one connection. False when the server failed
     (the caller stops for now)."""
-    batch = _write_bodies(batch, report, now)
+    batch = _write_bodies(app.extensions.get(WRITER_KEY), batch, report, now)
     if not batch:
         return True
     try:
@@ -116,7 +126,9 @@ def _deliver_batch(batch: list[OutboxMessage], report: DeliveryReport, now) -> b
     return True
 
 
-def _write_bodies(batch: list[OutboxMessage], report: DeliveryReport, now) -> list[OutboxMessage]:
+def _write_bodies(
+    write: Writer | None, batch: list[OutboxMessage], report: DeliveryReport, now
+) -> list[OutboxMessage]:
     """Write the messages queued without their words (a new request's mail) and store them, so
     every retry sends the same words. One that cannot be written is a failed attempt like any
     other, never dropped. The messages ready to send."""
@@ -126,7 +138,9 @@ def _write_bodies(batch: list[OutboxMessage], report: DeliveryReport, now) -> li
             ready.append(message)
             continue
         try:
-            messages.write_message(message)
+            if write is None:
+                raise RuntimeError("нет составителя писем (WRITER_KEY)")
+            write(message)
         except Exception as exc:  # a template or profile mistake must not stop the other messages
             log.exception("mail %s could not be written", message.id)
             _record_failure(message, RuntimeError(f"письмо не удалось составить: {exc}"), report, now)
@@ -137,7 +151,7 @@ def _write_bodies(batch: list[OutboxMessage], report: DeliveryReport, now) -> li
 
 
 def _record_success(message: OutboxMessage, now) -> None:
-    message.status = "sent"
+    message.status = OutboxStatus.SENT
     message.sent_at = now or utc_now()
     message.attempts += 1
     message.claimed_until = None
@@ -151,17 +165,18 @@ def _record_failure(message: OutboxMessage, error: Exception, report: DeliveryRe
     message.attempts += 1
     message.claimed_until = None
     message.last_error = str(error)[:1000]
-    report.errors.append(f"{message.id}: {error}")
+    report.errors.append(f"{message.id}: {without_addresses(error)}")
     if message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
-        message.status = "failed"
+        message.status = OutboxStatus.FAILED
         report.failed += 1
-        log.error("mail %s failed for good after %s attempts: %s", message.id, message.attempts, error)
+        log.error("mail %s failed for good after %s attempts: %s", message.id, message.attempts,
+                  without_addresses(error))
         return
-    message.status = "pending"
+    message.status = OutboxStatus.PENDING
     message.next_attempt_at = now + retry_delay(message.attempts)
     report.retried += 1
     log.warning("mail %s attempt %s failed, next at %s: %s", message.id, message.attempts,
-                message.next_attempt_at.isoformat(timespec="seconds"), error)
+                message.next_attempt_at.isoformat(timespec="seconds"), without_addresses(error))
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -174,21 +189,21 @@ def retry_delay(attempts: int) -> dt.timedelta:
 def _release(messages: list[OutboxMessage]) -> None:
     """Hand back messages this worker claimed but never tried: due again at once."""
     for message in messages:
-        message.status = "pending"
+        message.status = OutboxStatus.PENDING
         message.claimed_until = None
     db.session.commit()
 
 
 def failed_messages() -> list[OutboxMessage]:
-    query = sa.select(OutboxMessage).where(OutboxMessage.status == "failed")
+    query = sa.select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
     return list(db.session.scalars(query.order_by(OutboxMessage.created_at, OutboxMessage.id)))
 
 
 def requeue(ids: list[int] | None = None) -> int:
     """Give failed messages a fresh set of attempts; all of them when `ids` is None."""
-    statement = sa.update(OutboxMessage).where(OutboxMessage.status == "failed")
+    statement = sa.update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
     if ids is not None:
         statement = statement.where(OutboxMessage.id.in_(ids))
-    statement = statement.values(status="pending", attempts=0, next_attempt_at=utc_now())
+    statement = statement.values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utc_now())
     result = db.session.execute(statement, execution_options={"synchronize_session": False})
     return result.rowcount

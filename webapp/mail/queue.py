@@ -2,7 +2,8 @@
 
 Nothing here talks to a mail server; `outbox.py` delivers the rows after the commit. A row may
 come without its subject and body: the mail of a new request is written by the delivery worker
-from the stored request (`messages.write_message`), so the person at the form does not wait.
+(the writer the factory hands to `outbox.deliver_due`), so the person at the form does not wait.
+This package knows nothing of requests: who is told what lives in webapp/requests/notifications.py.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import OutboxMessage, SupportRequest
 from ..models.types import utc_now
-from ..school import current_school
+from ..vocabulary import OutboxStatus
 
 # A value that would end a header line and start another one.
 _LINE_BREAK = re.compile(r"[\r\n]")
@@ -26,6 +27,7 @@ def enqueue(
     *,
     kind: str,
     recipient: str,
+    sender_domain: str,
     subject: str | None,
     body_text: str | None,
     body_html: str | None,
@@ -34,8 +36,9 @@ def enqueue(
     in_reply_to: str | None = None,
 ) -> OutboxMessage:
     """Queue one message in the current transaction (the caller commits)."""
-    row = outbox_row(kind=kind, recipient=recipient, subject=subject, body_text=body_text,
-                     body_html=body_html, reply_to=reply_to, in_reply_to=in_reply_to)  # fmt: skip
+    row = outbox_row(kind=kind, recipient=recipient, sender_domain=sender_domain, subject=subject,
+                     body_text=body_text, body_html=body_html, reply_to=reply_to,
+                     in_reply_to=in_reply_to)  # fmt: skip
     return enqueue_row(row, request)
 
 
@@ -51,6 +54,7 @@ def outbox_row(
     *,
     kind: str,
     recipient: str,
+    sender_domain: str,
     subject: str | None = None,
     body_text: str | None = None,
     body_html: str | None = None,
@@ -58,12 +62,14 @@ def outbox_row(
     in_reply_to: str | None = None,
 ) -> dict:
     """The columns of one message waiting to be sent, checked: no value can add a header.
-    Without subject and bodies, the worker writes them before sending (`messages.write_message`)."""
+
+    `sender_domain` ends its Message-ID (`<hex@domain>`, RFC 5322 §3.6.4). Without subject and
+    bodies, the worker writes them before sending (the writer given to `outbox.deliver_due`)."""
     for name, value in (("recipient", recipient), ("reply_to", reply_to), ("in_reply_to", in_reply_to)):
         if value is not None and (_LINE_BREAK.search(value) or not value.strip()):
             raise ValueError(f"{name} must be a single non-empty line")
     return {
-        "message_id": new_message_id(kind),
+        "message_id": new_message_id(sender_domain),
         "kind": kind,
         "recipient": recipient.strip(),
         "subject": None if subject is None else one_line_subject(subject),
@@ -71,7 +77,7 @@ def outbox_row(
         "body_html": body_html,
         "reply_to": reply_to,
         "in_reply_to": in_reply_to,
-        "status": "pending",
+        "status": OutboxStatus.PENDING,
         "attempts": 0,
         "next_attempt_at": utc_now(),
     }
@@ -92,7 +98,6 @@ def enqueue_rows(rows: list[dict], request_id: int) -> None:
 _INSERT_MESSAGE = sa.insert(OutboxMessage.__table__)  # built once: every submission runs it
 
 
-def new_message_id(kind: str) -> str:
-    """`<random@service-domain>`: short enough for its header line not to be folded."""
-    domain = current_school().support.email.rsplit("@", 1)[1]
+def new_message_id(domain: str) -> str:
+    """`<random@domain>`: short enough for its header line not to be folded."""
     return f"<{uuid.uuid4().hex}@{domain}>"

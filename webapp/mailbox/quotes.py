@@ -14,7 +14,10 @@ from html.parser import HTMLParser
 
 _SEPARATOR = re.compile(
     r"^\s*(-{2,}\s*(original message|исходное сообщение|пересылаемое сообщение|"
-    r"forwarded message|перенаправленное сообщение)\s*-{2,}|_{10,})\s*$",
+    r"forwarded message|перенаправленное сообщение|переадресованное сообщение)\s*-{2,}|_{10,}|"
+    # Apple Mail and its Russian version, Outlook's "Forwarded" block, Yandex's forward line
+    r"(begin forwarded message|начало пересылаемого сообщения|начало переадресованного "
+    r"(сообщения|письма)|пересылаемое сообщение|forwarded message)\s*:?)\s*$",
     re.I,
 )
 _OUTLOOK_HEADER = re.compile(r"^\s*\*?(from|от|отправитель)\s*:\*?\s+\S", re.I)
@@ -22,7 +25,17 @@ _OUTLOOK_NEXT = re.compile(r"^\s*\*?(sent|date|дата|отправлено|к�
 _ATTRIBUTION = re.compile(r"(wrote|написал\(а\)|написала?|пишет|писал\(а\))\s*:\s*$", re.I)
 # "12.03.2026, 10:15, Служба <support@…>:" (Yandex), "Среда, 12 марта 2026, 10:15 от … <…@…>:"
 _ADDRESS_AND_DATE = re.compile(r"(?=.*\b(19|20)\d\d\b)(?=.*\S@\S).*:\s*$")
-_FOOTER = re.compile(r"^\s*(отправлено (из|с) |sent from my |get outlook for )", re.I)
+# The advertising line a mail client adds under the text (Outlook for Android/iOS, Почта Mail.ru,
+# Яндекс Почта, Gmail, iPhone/iPad), in Russian and in English.
+_FOOTER = re.compile(
+    r"^\s*(отправлено (из|с|через) |отправлено с помощью |sent from (my )?|sent with |sent via |"
+    r"get outlook for |получите outlook для |получить outlook для |скачайте outlook для |"
+    r"загрузите outlook для |скачать outlook для |"
+    r"(с уважением, )?отправлено из мобильной |яндекс ?почта для (ios|android|iphone)|"
+    r"mail\.ru для (ios|android|iphone)|почта mail\.ru для |"
+    r"this email was sent from |это письмо отправлено (из|с) )",
+    re.I,
+)
 
 
 def strip_quote(text: str) -> str:

@@ -9,12 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..vocabulary import OutboxStatus
 from .types import UTCDateTime, utc_now
 
 if TYPE_CHECKING:
     from .requests import SupportRequest
-
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
 
 
 class OutboxMessage(db.Model):
@@ -25,7 +24,7 @@ class OutboxMessage(db.Model):
     message_id: Mapped[str] = mapped_column(sa.String(200), unique=True)  # stable Message-ID
     request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("support_request.id"), index=True)
     request: Mapped[SupportRequest | None] = relationship()
-    kind: Mapped[str] = mapped_column(sa.String(40))  # which event wrote it
+    kind: Mapped[str] = mapped_column(sa.String(40))  # a MailKind: which event wrote it
     recipient: Mapped[str] = mapped_column(sa.String(254))
     reply_to: Mapped[str | None] = mapped_column(sa.String(254))
     in_reply_to: Mapped[str | None] = mapped_column(sa.String(200))
@@ -34,7 +33,7 @@ class OutboxMessage(db.Model):
     body_text: Mapped[str | None] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
 
-    status: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    status: Mapped[str] = mapped_column(sa.String(16), default=OutboxStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -8,12 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..vocabulary import Channel, RequestStatus
 from .types import UTCDateTime, utc_now
-
-# Where a request came from: the web form, or a channel recorded by staff (seed 000, seed 002).
-CHANNELS = ("web", "phone", "in_person", "class_chat", "email")
-AUTHOR_ROLES = ("student", "parent", "teacher")
-STATUSES = ("new", "assigned", "in_work", "answered", "closed")
 
 
 class RequestCounter(db.Model):
@@ -63,7 +59,8 @@ class SupportRequest(db.Model):
     # The form's one-time key: a resubmitted page finds the request it already created.
     submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
-    channel: Mapped[str] = mapped_column(sa.String(16), default="web")
+    # Channel.WEB, or the id of one of the profile's `channels` recorded by staff.
+    channel: Mapped[str] = mapped_column(sa.String(40), default=Channel.WEB.value)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     recorded_by: Mapped[str | None] = mapped_column(sa.String(40))  # staff id for phone etc.
@@ -75,7 +72,7 @@ class SupportRequest(db.Model):
         default=_author_key_default,
         index=True,
     )
-    author_role: Mapped[str] = mapped_column(sa.String(16))
+    author_role: Mapped[str] = mapped_column(sa.String(16))  # an AuthorRole
     class_name: Mapped[str | None] = mapped_column(sa.String(16))
     request_type: Mapped[str] = mapped_column(sa.String(40))
     description: Mapped[str] = mapped_column(sa.Text)
@@ -85,7 +82,7 @@ class SupportRequest(db.Model):
     consent_version: Mapped[str] = mapped_column(sa.String(40))
     consent_oral: Mapped[bool] = mapped_column(default=False)
 
-    status: Mapped[str] = mapped_column(sa.String(16), default="new")
+    status: Mapped[str] = mapped_column(sa.String(16), default=RequestStatus.NEW.value)
     routed_role: Mapped[str] = mapped_column(sa.String(40))
     assignee: Mapped[str | None] = mapped_column(sa.String(40))  # staff id
     confidential: Mapped[bool] = mapped_column(default=False)
@@ -134,8 +131,8 @@ class HistoryEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("support_request.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
-    actor: Mapped[str] = mapped_column(sa.String(40))  # staff id, "author" or "system"
-    action: Mapped[str] = mapped_column(sa.String(32))
+    actor: Mapped[str] = mapped_column(sa.String(40))  # a staff id, or an Actor
+    action: Mapped[str] = mapped_column(sa.String(32))  # an Event
     text: Mapped[str] = mapped_column(sa.Text, default="")
     # Public entries appear on the author's status page; internal notes never do.
     public: Mapped[bool] = mapped_column(default=False)

@@ -24,6 +24,13 @@ class StaffAccount(UserMixin, db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     # Bumped by a new password or disabling: sessions signed in before it stop working.
     session_version: Mapped[int] = mapped_column(default=0)
+    # A one-time password (staff page, `staff init`): changed at the first sign-in, and refused
+    # after `password_expires_at` if it was never used.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    password_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Keyed digests of the addresses this person last signed in from, space-separated, newest
+    # first: the right password from one of them passes a lock that failures elsewhere set.
+    known_addresses: Mapped[str] = mapped_column(sa.String(200), default="")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses disabled accounts
@@ -45,6 +52,6 @@ class SlaAlert(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("support_request.id"))
-    clock: Mapped[str] = mapped_column(sa.String(16))  # assign | take | process
+    clock: Mapped[str] = mapped_column(sa.String(16))  # a Clock
     due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # the deadline that was missed
     alerted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -14,25 +14,21 @@ import contextlib
 import fcntl
 import os
 
-from flask import Flask, current_app
-
 from ..extensions import db
 
-_KEY = "sqlite_writer_lock"
 
-
-def init_writer_turns(app: Flask) -> None:
-    """Note the lock file of an SQLite database (the database's path + `.writers`)."""
-    with app.app_context():
-        url = db.engine.url
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        app.extensions[_KEY] = f"{os.path.abspath(url.database)}.writers"
+def _lock_path() -> str | None:
+    """The lock file of the session's SQLite database (its path + `.writers`); None otherwise."""
+    url = db.session.get_bind().url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return f"{os.path.abspath(url.database)}.writers"
 
 
 @contextlib.contextmanager
 def writer_turn():
     """Wait for this process's (or thread's) turn to write; a no-op on PostgreSQL."""
-    path = current_app.extensions.get(_KEY)
+    path = _lock_path()
     if path is None:
         yield
         return

@@ -1,111 +1,16 @@
-"""The public request form (seed 002, Appendix 1). The rules live in webapp.requests.validation."""
+"""The public request form (seed 002, Appendix 1): the request's fields and a honeypot."""
 
 from __future__ import annotations
 
-import re
-import secrets
+from wtforms import StringField
+from wtforms.validators import ValidationError
 
-from flask_wtf import FlaskForm
-from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import StopValidation, ValidationError
-
-from ..requests import validation as v
-from ..requests.attachments import MAX_FILES, AttachmentError, UploadedFile, inspect_upload
-from ..requests.service import RequestData
-from ..school import current_school
-
-ROLE_CHOICES = [
-    SelectChoice("student", "Ученик"),
-    SelectChoice("parent", "Родитель"),
-    SelectChoice("teacher", "Учитель"),
-]
-SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
+from ..web.forms import RequestFields
 
 
-def new_submission_key() -> str:
-    return secrets.token_urlsafe(24)
-
-
-def cleaned_by(clean):
-    """A field validator that stores the cleaned value or shows the rule's Russian message."""
-
-    def check(form, field):
-        try:
-            field.data = clean(field.data)
-        except v.InvalidInput as exc:
-            raise StopValidation(str(exc)) from None
-
-    return check
-
-
-class RequestForm(FlaskForm):
-    author_name = StringField(
-        "Фамилия, имя, отчество", validators=[cleaned_by(v.clean_name)],
-        render_kw={"autocomplete": "name", "maxlength": v.NAME_MAX},
-    )  # fmt: skip
-    author_role = RadioField("Кто вы", choices=ROLE_CHOICES, validate_choice=False,
-                             validators=[cleaned_by(v.clean_role)])  # fmt: skip
-    class_name = StringField("Класс", render_kw={"maxlength": v.CLASS_MAX, "autocomplete": "off"})
-    request_type = RadioField("Вид обращения", validate_choice=False)
-    description = TextAreaField(
-        "Опишите проблему", validators=[cleaned_by(v.clean_description)],
-        render_kw={"rows": 6, "maxlength": v.DESCRIPTION_MAX},
-    )  # fmt: skip
-    contact_phone = StringField(
-        "Телефон", validators=[cleaned_by(v.clean_phone)],
-        render_kw={"type": "tel", "autocomplete": "tel", "maxlength": v.PHONE_MAX},
-    )  # fmt: skip
-    contact_email = StringField(
-        "Электронная почта", validators=[cleaned_by(v.clean_email)],
-        render_kw={"type": "email", "autocomplete": "email", "maxlength": v.EMAIL_MAX},
-    )  # fmt: skip
-    attachments = MultipleFileField(
-        "Скриншоты или документ",
-        render_kw={"accept": "image/png,image/jpeg,application/pdf"},
-    )  # fmt: skip
-    consent = BooleanField("Согласие на обработку персональных данных")
+class RequestForm(RequestFields):
     # Hidden from people; a bot that fills every field fills this one too.
     website = StringField("Сайт", render_kw={"autocomplete": "off", "tabindex": "-1"})
-    submission_key = HiddenField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request_type.choices = [SelectChoice(t.id, t.title) for t in current_school().request_types]
-        if not self.submission_key.data:
-            self.submission_key.data = new_submission_key()
-        self.uploads: list[UploadedFile] = []
-
-    def validate_class_name(self, field):
-        try:
-            field.data = v.clean_class(self.author_role.data, field.data)
-        except v.InvalidInput as exc:
-            raise ValidationError(str(exc)) from None
-
-    def validate_request_type(self, field):
-        if current_school().request_type(field.data or "") is None:
-            raise ValidationError("Выберите вид обращения.")
-
-    def validate_contact_email(self, field):
-        if self.contact_phone.errors:
-            return
-        try:
-            v.require_contact(self.contact_phone.data, field.data)
-        except v.InvalidInput as exc:
-            raise ValidationError(str(exc)) from None
-
-    def validate_attachments(self, field):
-        files = [f for f in (field.data or []) if f and f.filename]
-        if len(files) > MAX_FILES:
-            raise ValidationError(f"Можно приложить не больше {MAX_FILES} файлов.")
-        try:
-            self.uploads = [inspect_upload(f.filename, f.read()) for f in files]
-        except AttachmentError as exc:
-            raise ValidationError(str(exc)) from None
-
-    def validate_consent(self, field):
-        if not field.data:
-            raise ValidationError("Без согласия на обработку персональных данных мы не можем принять обращение.")
 
     def validate_website(self, field):
         if field.data:
@@ -113,19 +18,3 @@ class RequestForm(FlaskForm):
                 "Форма заполнена автоматически и не отправлена. Если вы заполняли её сами, "
                 "обновите страницу и отправьте ещё раз."
             )
-
-    def validate_submission_key(self, field):
-        if not SUBMISSION_KEY.fullmatch(field.data or ""):
-            field.data = new_submission_key()
-            raise ValidationError("Форма устарела: проверьте данные и отправьте её ещё раз.")
-
-    def request_data(self) -> RequestData:
-        return RequestData(
-            author_name=self.author_name.data,
-            author_role=self.author_role.data,
-            class_name=self.class_name.data,
-            request_type=self.request_type.data,
-            description=self.description.data,
-            contact_phone=self.contact_phone.data,
-            contact_email=self.contact_email.data,
-        )

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import OperationalError
 
 from ..deadlines import next_opening
 from ..extensions import db, limiter
-from ..formatting import local_datetime
 from ..models import SupportRequest
-from ..models.writers import writer_turn
-from ..requests.service import InvalidRequest, submit_request, token_for_submission_key
-from ..school import current_school
+from ..requests.service import InvalidRequest, register_request
+from ..web.current import current_register, current_school
+from ..web.faults import DATABASE_BUSY
 from .forms import RequestForm
-from .labels import author_role_title, history_title, status_title
 
 bp = Blueprint("public", __name__)
-
-
-@bp.app_template_filter("local_time")
-def local_time(moment):
-    """Jinja: `{{ req.received_at|local_time }}` → '12 марта 2026, 14:30' (school's zone)."""
-    return local_datetime(current_school(), moment)
-
-
-@bp.after_app_request
-def security_headers(response):
-    """Every page of the app may be framed by our own site (the form page) and nobody else."""
-    if request.path.startswith(current_app.config["APP_PREFIX"] + "/"):
-        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'self'")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
+log = logging.getLogger(__name__)
 
 
 def embedded() -> bool:
@@ -50,33 +35,19 @@ def form():
     if not form.validate_on_submit():
         return render_form(form, 422 if form.is_submitted() else 200)
     try:
-        token = register(form)
+        req = register_request(
+            current_register(), form.request_data(), submission_key=form.submission_key.data,
+            attachments=form.uploads,
+        )  # fmt: skip
     except InvalidRequest as exc:
         for name, message in exc.errors.items():
             getattr(form, name).errors = [message]
         return render_form(form, 422)
-    return redirect_to_done(token)
-
-
-def register(form: RequestForm) -> str:
-    """Store the request and commit; the status token of the request this page created."""
-    key = form.submission_key.data
-    data = form.request_data()
-    try:
-        with writer_turn():
-            req = submit_request(data, submission_key=key, attachments=form.uploads)
-            token = req.status_token
-            db.session.commit()
-    except IntegrityError:
-        # The same page sent again (a double click, a reload): its one-time key is taken.
-        db.session.rollback()
-        token = token_for_submission_key(key)
-        if token is None:
-            raise
-    except InvalidRequest:
-        db.session.rollback()
-        raise
-    return token
+    except OperationalError as exc:  # the database is busy or away: nothing was stored
+        log.error("form not stored, database unavailable: %s", type(exc.orig).__name__)
+        form.form_errors.append(DATABASE_BUSY)
+        return render_form(form, 503)
+    return redirect_to_done(req.status_token)
 
 
 def render_form(form: RequestForm, status: int):
@@ -131,8 +102,7 @@ def status(token: str):
     req = _by_token(token)
     history = [entry for entry in req.history if entry.public]
     response = current_app.make_response(render_template(
-        "public/status.html", req=req, history=history, status_title=status_title,
-        history_title=history_title, author_role_title=author_role_title,
+        "public/status.html", req=req, history=history,
         request_type=current_school().request_type(req.request_type),
     ))  # fmt: skip
     return _private(response)

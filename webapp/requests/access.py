@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from ..models import SupportRequest
 from ..school import SchoolProfile
+from ..vocabulary import Action, Permission
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Actor:
     permissions: frozenset[str]
     is_head: bool
 
-    def has(self, permission: str) -> bool:
+    def has(self, permission: Permission) -> bool:
         return permission in self.permissions
 
 
@@ -45,8 +46,8 @@ def can_view(profile: SchoolProfile, staff_id: str, req: SupportRequest) -> bool
     me = actor(profile, staff_id)
     routed = req.routed_role in me.roles
     if req.confidential:
-        return routed or me.has("view_confidential")
-    if me.has("view_all") or routed:
+        return routed or me.has(Permission.VIEW_CONFIDENTIAL)
+    if me.has(Permission.VIEW_ALL) or routed:
         return True
     return staff_id in (req.assignee, req.recorded_by)
 
@@ -57,46 +58,46 @@ def visible_clause(profile: SchoolProfile, staff_id: str) -> sa.ColumnElement[bo
     r = SupportRequest
     routed = r.routed_role.in_(sorted(me.roles))
     mine = sa.or_(r.assignee == staff_id, r.recorded_by == staff_id)
-    if me.has("view_all") and me.has("view_confidential"):
+    if me.has(Permission.VIEW_ALL) and me.has(Permission.VIEW_CONFIDENTIAL):
         return sa.true()
     # `confidential == …` rather than IS: an equality an index on the column can serve.
-    if me.has("view_all"):
+    if me.has(Permission.VIEW_ALL):
         # Almost every row passes: written as NOT(…) so that it stays a filter and the list's
         # own index (its order, its search) serves the query rather than an OR of indexes.
         return sa.not_(sa.and_(r.confidential == sa.true(), r.routed_role.not_in(sorted(me.roles))))
-    if me.has("view_confidential"):
+    if me.has(Permission.VIEW_CONFIDENTIAL):
         return sa.or_(r.confidential == sa.true(), routed, mine)
     return sa.or_(routed, sa.and_(mine, r.confidential != sa.true()))
 
 
-def may(profile: SchoolProfile, staff_id: str, action: str, req: SupportRequest) -> bool:
+def may(profile: SchoolProfile, staff_id: str, action: Action, req: SupportRequest) -> bool:
     """Whether this person may ever do `action` on this request (status aside)."""
     if not can_view(profile, staff_id, req):
         return False
     me = actor(profile, staff_id)
     is_assignee = req.assignee == staff_id
-    answers_here = me.has("answer") and (
+    answers_here = me.has(Permission.ANSWER) and (
         is_assignee or (req.assignee is None and req.routed_role in me.roles)
     )
     rules = {
-        "note": True,
-        "assign": me.has("assign"),
+        Action.NOTE: True,
+        Action.ASSIGN: me.has(Permission.ASSIGN),
         # A routed specialist may pick up an unassigned request themselves.
-        "take": answers_here,
-        "contact": answers_here,
-        "answer": answers_here,
-        "request_extension": is_assignee,
-        "decide_extension": me.has("approve_extensions"),
-        "close": is_assignee or me.is_head,
-        "reopen": is_assignee or me.is_head,
+        Action.TAKE: answers_here,
+        Action.CONTACT: answers_here,
+        Action.ANSWER: answers_here,
+        Action.REQUEST_EXTENSION: is_assignee,
+        Action.DECIDE_EXTENSION: me.has(Permission.APPROVE_EXTENSIONS),
+        Action.CLOSE: is_assignee or me.is_head,
+        Action.REOPEN: is_assignee or me.is_head,
     }
-    return rules[action]
+    return rules[Action(action)]
 
 
 def can_assign_to(profile: SchoolProfile, staff_id: str, req: SupportRequest) -> bool:
     """A request goes to someone who answers requests; a confidential one only to those who
     may see it (once assigned, a request is visible to its assignee)."""
-    if "answer" not in profile.permissions_of(staff_id):
+    if Permission.ANSWER not in profile.permissions_of(staff_id):
         return False
     return not req.confidential or can_view(profile, staff_id, req)
 
@@ -106,9 +107,9 @@ def assignable_staff(profile: SchoolProfile, req: SupportRequest) -> list:
 
 
 def may_register_calls(profile: SchoolProfile, staff_id: str) -> bool:
-    return "register_calls" in profile.permissions_of(staff_id)
+    return Permission.REGISTER_CALLS in profile.permissions_of(staff_id)
 
 
 def may_manage_staff(profile: SchoolProfile, staff_id: str) -> bool:
     """The staff page; to everyone else it does not exist (404), like a request they may not see."""
-    return "manage_staff" in profile.permissions_of(staff_id)
+    return Permission.MANAGE_STAFF in profile.permissions_of(staff_id)

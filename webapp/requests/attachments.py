@@ -1,7 +1,15 @@
-"""Screenshots attached to a request: checked by their content, kept outside any served folder."""
+"""Screenshots attached to a request: checked by their content, kept outside any served folder.
+
+A file is written under a temporary name (`<name>.part`) inside the transaction that adds its
+row, and gets its own name only once that transaction commits; a rollback deletes it. A process
+killed in between leaves only `.part` files, which `remove_orphans` (run by the worker and by
+`flask --app wsgi uploads clean`) deletes a day later, with any file no row refers to.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import os
 import re
 import secrets
@@ -9,8 +17,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
+from ..extensions import db
 from ..models import Attachment, SupportRequest
+
+log = logging.getLogger(__name__)
+PENDING = "attachments_written"  # session.info key: (temporary, final) paths of this transaction
+TEMPORARY_SUFFIX = ".part"
+ORPHAN_AGE = dt.timedelta(days=1)
+NO_SPACE = (
+    "Не удалось сохранить файлы: на сервере закончилось место. Обращение не отправлено — "
+    "попробуйте ещё раз позже или отправьте его без файлов."
+)
 
 MAX_FILES = 3
 MAX_BYTES = 5 * 1024 * 1024
@@ -61,14 +81,26 @@ def clean_filename(filename: str) -> str:
 
 
 def store(upload_dir: str | os.PathLike, request: SupportRequest, files: list[UploadedFile]) -> None:
-    """Write the files under `upload_dir` with random names and attach their rows to `request`."""
+    """Write the files under `upload_dir` with random names and attach their rows to `request`.
+
+    Raises AttachmentError (nothing left on disk) when the disk is full or the folder unwritable.
+    """
     if not files:
         return
     folder = Path(upload_dir)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    pending = db.session.info.setdefault(PENDING, [])
     for item in files:
         stored_name = f"{secrets.token_hex(16)}.{ALLOWED[item.content_type][0]}"
-        (folder / stored_name).write_bytes(item.data)
+        final = folder / stored_name
+        temporary = final.with_name(stored_name + TEMPORARY_SUFFIX)
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            pending.append((temporary, final))
+            temporary.write_bytes(item.data)
+        except OSError as exc:
+            log.error("attachment not written: %s", exc.strerror or type(exc).__name__)
+            _discard(db.session)
+            raise AttachmentError(NO_SPACE) from None
         request.attachments.append(
             Attachment(
                 original_name=item.name,
@@ -78,3 +110,39 @@ def store(upload_dir: str | os.PathLike, request: SupportRequest, files: list[Up
             )
         )
 
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _keep(session: Session) -> None:
+    """The rows are in: the files take their own names."""
+    for temporary, final in session.info.pop(PENDING, ()):
+        try:
+            os.replace(temporary, final)
+        except OSError as exc:  # the row stays; the page then says the file is missing
+            log.error("attachment %s not renamed: %s", final.name, exc.strerror or type(exc).__name__)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _discard(session: Session) -> None:
+    """The rows are gone: so are the files written for them."""
+    for temporary, _final in session.info.pop(PENDING, ()):
+        temporary.unlink(missing_ok=True)
+
+
+def remove_orphans(upload_dir: str | os.PathLike, *, now: dt.datetime, age: dt.timedelta = ORPHAN_AGE) -> int:
+    """Delete files older than `age` that no attachment row names (and temporary files left by
+    a killed process); younger files may belong to a transaction still running. Returns how
+    many were deleted."""
+    folder = Path(upload_dir)
+    if not folder.is_dir():
+        return 0
+    referenced = set(db.session.scalars(sa.select(Attachment.stored_name)))
+    cutoff = (now - age).timestamp()
+    removed = 0
+    for path in folder.iterdir():
+        if not path.is_file() or path.name in referenced:
+            continue
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..school import SchoolProfile
 from ..school.model import StaffMember
+from ..vocabulary import Permission
 
 
 class UnknownRequestType(ValueError):
@@ -52,4 +53,4 @@ def may_see_details(profile: SchoolProfile, person: StaffMember, confidential: b
     person who may not see confidential requests on the desk."""
     if not confidential:
         return True
-    return "view_confidential" in profile.permissions_of(person.id)
+    return Permission.VIEW_CONFIDENTIAL in profile.permissions_of(person.id)

@@ -1,8 +1,10 @@
-"""Taking a request into the register: one function for every channel.
+"""Taking a request into the register: one way in for every channel.
 
-`submit_request` stores the request with its number, route and deadlines, its first history
-entry and its e-mails, all in the caller's transaction; the caller commits. Nothing is sent
-here: the outbox worker delivers the queued mail after the commit.
+`register_request` is what the web form, the hotline form (and later the mailbox) call: it owns
+the one-time key that makes a resent page harmless, SQLite's writer turn, and the commit.
+`submit_request` does the work inside the caller's transaction: the request with its number,
+route and deadlines, its first history entry and its e-mails. Nothing is sent here: the outbox
+worker delivers the queued mail after the commit.
 """
 
 from __future__ import annotations
@@ -14,31 +16,31 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
 import sqlalchemy as sa
-from flask import current_app
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..deadlines import add_service_time
+from ..deadlines import initial_deadlines
 from ..extensions import db
-from ..mail import messages, queue
+from ..mail import queue
 from ..models import HistoryEntry, SupportRequest
-from ..models.requests import CHANNELS
 from ..models.types import utc_now
-from ..school import SchoolProfile, current_school
+from ..models.writers import writer_turn
+from ..school import SchoolProfile
+from ..vocabulary import Actor, Channel, Event, RequestStatus
+from . import notifications
 from . import validation as v
-from .attachments import MAX_FILES, UploadedFile, store
+from .attachments import MAX_FILES, AttachmentError, UploadedFile, store
+from .context import Register
 from .numbering import next_number, numbering_year
 from .routing import route
 
 log = logging.getLogger(__name__)
 
-CREATED_TEXT = {
-    "web": "Обращение получено через форму на сайте и зарегистрировано.",
-    "phone": "Обращение принято по телефону и зарегистрировано.",
-    "in_person": "Обращение принято лично и зарегистрировано.",
-    "class_chat": "Обращение передано из чата класса и зарегистрировано.",
-    "email": "Обращение получено по электронной почте и зарегистрировано.",
-}
+# How far back a recorded arrival may lie: further is almost surely a typo in the date.
+OLDEST_ARRIVAL = dt.timedelta(days=30)
+# Clocks of a phone and of the server differ a little.
+CLOCK_SKEW = dt.timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class InvalidRequest(ValueError):
         self.errors = errors
 
 
-def clean_request_data(profile: SchoolProfile, data: RequestData) -> RequestData:
+def clean_request_data(profile: SchoolProfile, data: RequestData, *, smtputf8: bool = False) -> RequestData:
     """The data as stored (normalised phone and e-mail, `7А` class), or InvalidRequest."""
     errors: dict[str, str] = {}
     cleaned: dict[str, object] = {}
@@ -71,7 +73,7 @@ def clean_request_data(profile: SchoolProfile, data: RequestData) -> RequestData
         "request_type": lambda: _known_type(profile, data.request_type),
         "description": lambda: v.clean_description(data.description),
         "contact_phone": lambda: v.clean_phone(data.contact_phone),
-        "contact_email": lambda: v.clean_email(data.contact_email),
+        "contact_email": lambda: v.clean_email(data.contact_email, smtputf8=smtputf8),
     }
     for name, check in checks.items():
         try:
@@ -94,24 +96,83 @@ def _known_type(profile: SchoolProfile, type_id: str) -> str:
     return type_id
 
 
-def submit_request(
+def register_request(
+    reg: Register,
     data: RequestData,
     *,
-    channel: str = "web",
+    submission_key: str | None,
+    channel: str = Channel.WEB,
+    received_at: dt.datetime | None = None,
+    recorded_by: str | None = None,
+    consent_oral: bool = False,
+    attachments: Sequence[UploadedFile] = (),
+) -> SupportRequest:
+    """Store a request and commit; the one way in for every channel.
+
+    A form sent twice (a double click, a reload, a retry after a lost answer) carries the same
+    `submission_key` and gets the request its first sending created, never a second one. On
+    SQLite the writes wait for their turn (webapp/models/writers.py). Raises InvalidRequest
+    (Russian messages by field) having changed nothing; a `received_at` typed by staff is at
+    most 30 days old and not in the future.
+    """
+    if received_at is not None:
+        try:
+            check_arrival(received_at, utc_now())
+        except v.InvalidInput as exc:
+            raise InvalidRequest({"received_at": str(exc)}) from None
+    try:
+        with writer_turn():
+            req = submit_request(
+                reg, data, channel=channel, received_at=received_at, recorded_by=recorded_by,
+                consent_oral=consent_oral, submission_key=submission_key, attachments=attachments,
+            )  # fmt: skip
+            db.session.commit()
+    except IntegrityError:
+        # The key is taken: this page was sent before (or at the same moment, by another
+        # process). Its first INSERT failed, before any file was written; the first request wins.
+        db.session.rollback()
+        existing = find_by_submission_key(submission_key) if submission_key else None
+        if existing is None:
+            raise
+        return existing
+    except AttachmentError as refused:  # the disk is full: nothing of the request is kept
+        db.session.rollback()
+        raise InvalidRequest({"attachments": str(refused)}) from None
+    except Exception:
+        db.session.rollback()
+        raise
+    return req
+
+
+def submit_request(
+    reg: Register,
+    data: RequestData,
+    *,
+    channel: str = Channel.WEB,
     received_at: dt.datetime | None = None,
     recorded_by: str | None = None,
     consent_oral: bool = False,
     submission_key: str | None = None,
     attachments: Sequence[UploadedFile] = (),
+    now: dt.datetime | None = None,
 ) -> SupportRequest:
-    """Register a request in the current transaction; the caller commits."""
-    if channel not in CHANNELS:
-        raise ValueError(f"unknown channel {channel!r}")
+    """Register a request in the current transaction; the caller commits (`register_request`
+    is the caller for every channel). Raises InvalidRequest before writing anything."""
     if len(attachments) > MAX_FILES:
         raise ValueError(f"at most {MAX_FILES} attachments")
-    profile = current_school()
-    data = clean_request_data(profile, data)
-    now = utc_now()
+    profile = reg.profile
+    now = now or utc_now()
+    errors = {}
+    try:
+        data = clean_request_data(profile, data, smtputf8=reg.smtputf8)
+    except InvalidRequest as invalid:
+        errors.update(invalid.errors)
+    try:
+        channel_title(profile, channel, recorded=recorded_by is not None)
+    except v.InvalidInput as exc:
+        errors["channel"] = str(exc)
+    if errors:
+        raise InvalidRequest(errors)
     received = received_at or now
     found = route(profile, data.request_type)
     values = dict(
@@ -125,10 +186,10 @@ def submit_request(
         consent_at=now,
         consent_version=profile.privacy.consent_version,
         consent_oral=consent_oral,
-        status="new",
+        status=RequestStatus.NEW,
         routed_role=found.role,
         confidential=found.confidential,
-        **deadlines(profile, received),
+        **initial_deadlines(profile, received),
     )
     # Every write is a plain INSERT (no ORM unit of work). A second use of the form's one-time
     # key fails at the first one, before any file is written. The number comes last: taking it
@@ -138,9 +199,11 @@ def submit_request(
     connection = db.session.connection()
     request_id = connection.execute(_INSERT_REQUEST, values).scalar_one()
     req = _persistent(SupportRequest(id=request_id, **values, attachments=[]))
-    _record_creation(req, CREATED_TEXT[channel], actor=recorded_by or "author", at=now)
-    queue.enqueue_rows(messages.new_request_mail(req), request_id=req.id)  # words: by the worker
-    store(current_app.config["UPLOAD_DIR"], req, list(attachments))
+    text = f"Обращение зарегистрировано. Как поступило: {channel_title(profile, channel).lower()}."
+    _record_creation(req, text, actor=recorded_by or Actor.AUTHOR, at=now)
+    # Only the recipients now: the worker writes the words (notifications.write_message).
+    queue.enqueue_rows(notifications.new_request_mail(reg, req), request_id=req.id)
+    store(reg.upload_dir, req, list(attachments))
     db.session.flush()  # the attachments' rows
     number = next_number(numbering_year(profile, received))
     connection.execute(_SET_NUMBER, {"request_id": request_id, "number": number})
@@ -173,26 +236,34 @@ def _persistent(req: SupportRequest) -> SupportRequest:
     return req
 
 
-def deadlines(profile: SchoolProfile, received: dt.datetime) -> dict[str, dt.datetime | None]:
-    """The assign and process clocks start at arrival; the take clock starts at assignment."""
-    limits = profile.support.deadlines
-    return {
-        "assign_due": add_service_time(profile, received, dt.timedelta(minutes=limits.assign_minutes)),
-        "take_due": None,
-        "process_due": add_service_time(profile, received, dt.timedelta(hours=limits.process_hours)),
-    }
+def channel_title(profile: SchoolProfile, channel: str, *, recorded: bool = False) -> str:
+    """The words for how a request came in: the web form (titled as the profile's `web_form`
+    channel, if it has one), or one of the profile's `channels`.
+
+    With `recorded` (staff typing it in), only the profile's ways to apply other than the web
+    form are accepted; InvalidInput otherwise.
+    """
+    if channel == Channel.WEB and not recorded:
+        form = next((c for c in profile.channels if c.web_form), None)
+        return form.title if form else Channel.WEB.label
+    found = profile.channel(channel)
+    if found is None or (recorded and found.web_form):
+        raise v.InvalidInput("Выберите, как поступило обращение.")
+    return found.title
+
+
+def check_arrival(received: dt.datetime, now: dt.datetime) -> None:
+    """A recorded arrival time is neither in the future nor more than 30 days old."""
+    if received > now + CLOCK_SKEW:
+        raise v.InvalidInput("Время поступления не может быть в будущем.")
+    if received < now - OLDEST_ARRIVAL:
+        raise v.InvalidInput("Обращение поступило больше 30 дней назад? Проверьте дату.")
 
 
 def _record_creation(req: SupportRequest, text: str, *, actor: str, at: dt.datetime) -> None:
-    entry = {"request_id": req.id, "at": at, "actor": actor, "action": "created", "text": text,
+    entry = {"request_id": req.id, "at": at, "actor": actor, "action": Event.CREATED, "text": text,
              "public": True}  # fmt: skip
     db.session.connection().execute(_INSERT_HISTORY, entry)
-
-
-def token_for_submission_key(key: str) -> str | None:
-    """The status token of the request a form's one-time key already created, if any."""
-    query = sa.select(SupportRequest.status_token).where(SupportRequest.submission_key == key)
-    return db.session.scalar(query)
 
 
 def find_by_submission_key(key: str) -> SupportRequest | None:

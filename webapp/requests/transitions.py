@@ -9,40 +9,22 @@ import datetime as dt
 
 from ..extensions import db
 from ..models import HistoryEntry, SupportRequest
-from ..school import current_school
+from ..school import SchoolProfile
+from ..vocabulary import Action, Event, RequestStatus
 from . import access
 
-STATUS_TITLES = {
-    "new": "новое",
-    "assigned": "передано специалисту",
-    "in_work": "в работе",
-    "answered": "дан ответ",
-    "closed": "закрыто",
-}
-
+_S = RequestStatus
 # The statuses an action may start from.
-ALLOWED_FROM = {
-    "assign": ("new", "assigned", "in_work"),
-    "take": ("new", "assigned"),
-    "note": ("new", "assigned", "in_work", "answered", "closed"),
-    "contact": ("assigned", "in_work", "answered"),
-    "answer": ("new", "assigned", "in_work", "answered"),
-    "request_extension": ("assigned", "in_work"),
-    "decide_extension": ("new", "assigned", "in_work", "answered"),
-    "close": ("answered",),
-    "reopen": ("answered", "closed"),
-}
-
-ACTION_TITLES = {
-    "assign": "передать обращение",
-    "take": "взять обращение в работу",
-    "note": "добавить заметку",
-    "contact": "связаться с автором",
-    "answer": "ответить",
-    "request_extension": "попросить продлить срок",
-    "decide_extension": "решить, продлевать ли срок",
-    "close": "закрыть обращение",
-    "reopen": "открыть обращение снова",
+ALLOWED_FROM: dict[Action, tuple[RequestStatus, ...]] = {
+    Action.ASSIGN: (_S.NEW, _S.ASSIGNED, _S.IN_WORK),
+    Action.TAKE: (_S.NEW, _S.ASSIGNED),
+    Action.NOTE: tuple(RequestStatus),
+    Action.CONTACT: (_S.ASSIGNED, _S.IN_WORK, _S.ANSWERED),
+    Action.ANSWER: (_S.NEW, _S.ASSIGNED, _S.IN_WORK, _S.ANSWERED),
+    Action.REQUEST_EXTENSION: (_S.ASSIGNED, _S.IN_WORK),
+    Action.DECIDE_EXTENSION: (_S.NEW, _S.ASSIGNED, _S.IN_WORK, _S.ANSWERED),
+    Action.CLOSE: (_S.ANSWERED,),
+    Action.REOPEN: (_S.ANSWERED, _S.CLOSED),
 }
 
 MAX_TEXT = 5000
@@ -56,30 +38,30 @@ class NotPermitted(LifecycleError):
     """The person may not do this at all (the desk answers 403)."""
 
 
-def available_actions(staff_id: str, req: SupportRequest) -> set[str]:
+def available_actions(profile: SchoolProfile, staff_id: str, req: SupportRequest) -> set[Action]:
     """The actions this person may do on this request right now (for the desk's buttons)."""
-    return {action for action in ALLOWED_FROM if _refusal(staff_id, action, req) is None}
+    return {action for action in Action if _refusal(profile, staff_id, action, req) is None}
 
 
-def check(staff_id: str, action: str, req: SupportRequest) -> None:
-    refusal = _refusal(staff_id, action, req)
+def check(profile: SchoolProfile, staff_id: str, action: Action, req: SupportRequest) -> None:
+    refusal = _refusal(profile, staff_id, action, req)
     if refusal is not None:
         raise refusal
 
 
-def _refusal(staff_id: str, action: str, req: SupportRequest) -> LifecycleError | None:
-    profile = current_school()
-    title = ACTION_TITLES[action]
+def _refusal(
+    profile: SchoolProfile, staff_id: str, action: Action, req: SupportRequest
+) -> LifecycleError | None:
+    action = Action(action)
     if not access.may(profile, staff_id, action, req):
-        return NotPermitted(f"У вас нет права {title}.")
+        return NotPermitted(f"У вас нет права {action.label}.")
     if req.status not in ALLOWED_FROM[action]:
-        return LifecycleError(
-            f"Нельзя {title}: обращение {req.number} сейчас «{STATUS_TITLES[req.status]}»."
-        )
+        status = RequestStatus.label_of(req.status)
+        return LifecycleError(f"Нельзя {action.label}: обращение {req.number} сейчас «{status}».")
     pending = req.extension_due is not None
-    if action == "decide_extension" and not pending:
+    if action == Action.DECIDE_EXTENSION and not pending:
         return LifecycleError("Просьбы о продлении срока нет — решать нечего.")
-    if action == "request_extension" and pending:
+    if action == Action.REQUEST_EXTENSION and pending:
         return LifecycleError("Просьба о продлении срока уже ждёт решения руководителя.")
     return None
 
@@ -87,7 +69,7 @@ def _refusal(staff_id: str, action: str, req: SupportRequest) -> LifecycleError 
 def record(
     req: SupportRequest,
     actor: str,
-    action: str,
+    action: Event,
     text: str = "",
     *,
     public: bool,

@@ -11,15 +11,13 @@ import re
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from ..models.requests import AUTHOR_ROLES
+from ..vocabulary import AuthorRole
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 4000
 EMAIL_MAX = 254
 PHONE_MAX = 32
 CLASS_MAX = 16
-ROLES_WITH_CLASS = ("student", "parent")
-AUTHOR_ROLE_TITLES = {"student": "ученик", "parent": "родитель", "teacher": "учитель"}
 
 # A tag, a comment, a doctype or a character reference: markup, which no field needs.
 _MARKUP = re.compile(r"<\s*[A-Za-z/!?]|&(#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
@@ -53,27 +51,24 @@ def clean_name(value: str | None) -> str:
     return name
 
 
-def author_role_title(role: str) -> str:
-    return AUTHOR_ROLE_TITLES.get(role, role)
-
-
 def clean_role(value: str | None) -> str:
-    if value not in AUTHOR_ROLES:
-        raise InvalidInput("Выберите, кто вы: ученик, родитель или учитель.")
+    if value not in AuthorRole.codes():
+        choices = ", ".join(role.label for role in AuthorRole)
+        raise InvalidInput(f"Выберите, кто вы: {choices}.")
     return value
 
 
 def clean_class(role: str | None, value: str | None) -> str | None:
     """`7А`-style class for a student (own) or a parent (the child's); none for a teacher."""
     text = clean_text(value, max_length=CLASS_MAX)
-    if role == "teacher":
+    if role not in AuthorRole.codes():  # no role chosen: that is the error to show
+        return text or None
+    if not AuthorRole(role).gives_class:
         if text:
             raise InvalidInput("Учителю класс указывать не нужно — оставьте поле пустым.")
         return None
-    if role not in ROLES_WITH_CLASS:  # no role chosen: that is the error to show
-        return text or None
     if not text:
-        who = "ребёнка" if role == "parent" else "ваш"
+        who = "ребёнка" if role == AuthorRole.PARENT else "ваш"
         raise InvalidInput(f"Укажите класс ({who}), например 7А.")
     match = _CLASS.fullmatch(text)
     if not match:
@@ -102,14 +97,23 @@ def clean_phone(value: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def clean_email(value: str | None) -> str | None:
+def clean_email(value: str | None, *, smtputf8: bool = False) -> str | None:
+    """A normalized address. A domain in Cyrillic (`ivan@почта.рф`) is fine: it is sent in IDNA.
+    Cyrillic before the @ (`иван@почта.рф`) needs SMTPUTF8, which many servers, the school's
+    among them unless `smtputf8`, do not offer: the person is told at once, not after a bounce."""
     text = clean_text(value, max_length=EMAIL_MAX)
     if not text:
         return None
     try:
-        return validate_email(text, check_deliverability=False).normalized
+        address = validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError:
         raise InvalidInput("Проверьте адрес почты: он пишется как name@example.ru.") from None
+    if not smtputf8 and not address.rpartition("@")[0].isascii():
+        raise InvalidInput(
+            "Почта школы не может отправить письмо на адрес с русскими буквами до знака @. "
+            "Укажите другой адрес (латиницей до @) или телефон."
+        )
+    return address
 
 
 def require_contact(phone: str | None, email: str | None) -> None:

@@ -22,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 
+from ..vocabulary import Permission
+
 
 def _check_email(value: str) -> str:
     try:
@@ -74,16 +76,7 @@ WEEKDAY_NAMES = {
     "sun": "воскресенье",
 }
 
-# What a role may do on the staff desk. A school grants these per role in its profile.
-Permission = Literal[
-    "assign",  # hand a request to a specialist, reassign
-    "register_calls",  # record a request received by phone, in person, in a chat or by e-mail
-    "view_all",  # see every request that is not confidential
-    "view_confidential",  # see requests of confidential types (the psychologist's)
-    "approve_extensions",  # agree or decline a longer deadline
-    "answer",  # take into work and answer the requests routed to them
-    "manage_staff",  # create and disable staff accounts
-]
+# What a role may do on the staff desk (webapp/vocabulary.py, Permission) is granted per role.
 
 
 class _Strict(BaseModel):
@@ -229,9 +222,13 @@ class Platform(_Strict):
 
 
 class Channel(_Strict):
+    """A way to apply, as the procedure page lists it. Staff record requests that came by any
+    of them on the hotline form, except the one marked `web_form` (the form on this site)."""
+
     id: Key
     title: Text
     details: Text
+    web_form: bool = False
 
 
 class Consultations(_Strict):
@@ -329,10 +326,18 @@ class SchoolProfile(_Strict):
     def staff_member(self, staff_id: str) -> StaffMember | None:
         return next((s for s in self.staff if s.id == staff_id), None)
 
+    def channel(self, channel_id: str) -> Channel | None:
+        return next((c for c in self.channels if c.id == channel_id), None)
+
+    @property
+    def recorded_channels(self) -> list[Channel]:
+        """The ways to apply that staff type in (all but the web form)."""
+        return [c for c in self.channels if not c.web_form]
+
     def staff_with_role(self, role_id: str) -> list[StaffMember]:
         return [s for s in self.staff if role_id in s.roles]
 
-    def permissions_of(self, staff_id: str) -> set[str]:
+    def permissions_of(self, staff_id: str) -> set[Permission]:
         member = self.staff_member(staff_id)
         if member is None:
             return set()

@@ -1,4 +1,4 @@
-"""Staff accounts: the `staff` commands and the desk's staff page."""
+"""The desk's staff page: the roster and each person's account (rules in webapp/accounts)."""
 
 from .views import bp
 

@@ -7,26 +7,26 @@ and done by the POST of its button.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..desk.display import desk_context
-from ..desk.forms import ActionForm
+from ..accounts import AccountError, roster
 from ..extensions import db
 from ..models.types import utc_now
 from ..requests.access import may_manage_staff
-from ..school import current_school
-from . import roster
-from .accounts import AccountError
+from ..web.current import current_school
+from ..web.forms import RussianForm
+from ..web.staff_pages import staff_context
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("staff", __name__)
-bp.context_processor(desk_context)
+bp.context_processor(staff_context)
 
 
 @bp.before_request
@@ -38,7 +38,7 @@ def _managers_only():
 
 @dataclass(frozen=True)
 class StaffAction:
-    run: Callable[..., str | None]  # (profile, by, staff_id) -> a one-time password to show, or None
+    run: Callable[..., str | None]  # (profile, by, staff_id, valid_for=) -> a one-time password or None
     done: str  # the flash message; {name} is the person's name
 
 
@@ -58,7 +58,7 @@ def roster_page():
 def confirm(staff_id: str, action: str):
     member = _member_or_404(staff_id)
     _action_or_404(action)
-    return render_template("staff/confirm.html", member=member, action=action, form=ActionForm())
+    return render_template("staff/confirm.html", member=member, action=action, form=RussianForm())
 
 
 @bp.post("/<staff_id>/<action>")
@@ -67,10 +67,11 @@ def act(staff_id: str, action: str):
     member = _member_or_404(staff_id)
     spec = _action_or_404(action)
     me = current_user.staff_id
-    if not ActionForm().validate_on_submit():
+    if not RussianForm().validate_on_submit():
         abort(400)
     try:
-        one_time = spec.run(profile, me, staff_id)
+        valid_for = dt.timedelta(hours=current_app.config["ONE_TIME_PASSWORD_HOURS"])
+        one_time = spec.run(profile, me, staff_id, valid_for=valid_for)
     except AccountError as refusal:
         db.session.rollback()
         log.info("staff page: %s of %s by %s refused: %s", action, staff_id, me, refusal)
@@ -87,7 +88,7 @@ def act(staff_id: str, action: str):
 
 def _render_roster(status: int = 200):
     entries = roster.roster(current_school(), utc_now())
-    return render_template("staff/roster.html", entries=entries, states=roster.STATE_TITLES), status
+    return render_template("staff/roster.html", entries=entries), status
 
 
 def _member_or_404(staff_id: str):

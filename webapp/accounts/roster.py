@@ -17,7 +17,8 @@ from ..extensions import db
 from ..models import StaffAccount
 from ..school import SchoolProfile
 from ..school.model import StaffMember
-from .accounts import (
+from ..vocabulary import AccountState
+from . import (
     AccountError,
     create_account,
     disable_account,
@@ -25,14 +26,6 @@ from .accounts import (
     generate_password,
     set_password,
 )
-
-STATE_TITLES = {
-    "none": "нет учётной записи",
-    "active": "действует",
-    "disabled": "отключена",
-    "locked": "временно заблокирована",
-}
-
 
 class NotOnRoster(AccountError):
     """The staff id is not a person of the profile: the desk answers as for any unknown page."""
@@ -42,18 +35,18 @@ class NotOnRoster(AccountError):
 class RosterEntry:
     member: StaffMember
     account: StaffAccount | None
-    state: str  # a key of STATE_TITLES
+    state: AccountState
     roles: str  # the titles of the person's roles, for people to read
 
 
-def account_state(account: StaffAccount | None, now: dt.datetime) -> str:
+def account_state(account: StaffAccount | None, now: dt.datetime) -> AccountState:
     if account is None:
-        return "none"
+        return AccountState.NONE
     if not account.active:
-        return "disabled"
+        return AccountState.DISABLED
     if account.locked_until and account.locked_until > now:
-        return "locked"
-    return "active"
+        return AccountState.LOCKED
+    return AccountState.ACTIVE
 
 
 def accounts_by_staff_id() -> dict[str, StaffAccount]:
@@ -81,7 +74,7 @@ def member_on_roster(profile: SchoolProfile, staff_id: str) -> StaffMember:
     return member
 
 
-def open_account(profile: SchoolProfile, by: str, staff_id: str) -> str:
+def open_account(profile: SchoolProfile, by: str, staff_id: str, *, valid_for: dt.timedelta) -> str:
     """An account with a one-time password, which is returned to be shown once."""
     member_on_roster(profile, staff_id)
     if find_account(staff_id) is not None:
@@ -89,19 +82,20 @@ def open_account(profile: SchoolProfile, by: str, staff_id: str) -> str:
             "У этого сотрудника учётная запись уже есть. Если он не может войти, выдайте новый пароль."
         )
     password = generate_password()
-    create_account(profile, staff_id, password)
+    create_account(profile, staff_id, password, one_time_for=valid_for)
     return password
 
 
-def issue_password(profile: SchoolProfile, by: str, staff_id: str) -> str:
+def issue_password(profile: SchoolProfile, by: str, staff_id: str, *, valid_for: dt.timedelta) -> str:
     """A new one-time password: unlocks, re-enables and ends the person's sessions."""
     _someone_elses_account(profile, by, staff_id, *_REFUSALS["password"])
     password = generate_password()
-    set_password(staff_id, password)
+    set_password(staff_id, password, one_time_for=valid_for)
     return password
 
 
-def disable(profile: SchoolProfile, by: str, staff_id: str) -> None:
+def disable(profile: SchoolProfile, by: str, staff_id: str, *, valid_for: dt.timedelta) -> None:
+    """`valid_for` is unused: every action of the staff page takes the same arguments."""
     _someone_elses_account(profile, by, staff_id, *_REFUSALS["disable"])
     disable_account(staff_id)
 

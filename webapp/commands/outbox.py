@@ -11,14 +11,17 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..deadlines.sla import check_breaches
 from ..extensions import db
 from ..formatting import local_datetime
+from ..mail.outbox import DeliveryReport, deliver_due, failed_messages, requeue
 from ..models.types import utc_now
-from ..school import current_school
-from .outbox import DeliveryReport, deliver_due, failed_messages, requeue
+from ..requests.escalation import check_breaches
+from ..vocabulary import MailKind
+from ..web.current import current_register, current_school
+from .uploads import clean_uploads
 
 log = logging.getLogger(__name__)
+UPLOAD_CLEANUP_SECONDS = 3600  # files of failed submissions are removed a day later anyway
 
 outbox = AppGroup("outbox", help="Отправка писем из очереди (outbox).")
 
@@ -43,7 +46,7 @@ def work_command(interval: float | None, sla_every: float) -> None:
     """Отправлять письма постоянно, пока процесс не остановят (Ctrl-C, SIGTERM)."""
     app = current_app._get_current_object()
     pause = interval if interval is not None else app.config["OUTBOX_POLL_SECONDS"]
-    next_sla_check = time.monotonic()
+    next_sla_check = next_upload_cleanup = time.monotonic()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -53,6 +56,9 @@ def work_command(interval: float | None, sla_every: float) -> None:
         if sla_every and time.monotonic() >= next_sla_check:
             next_sla_check = time.monotonic() + sla_every
             _check_deadlines()
+        if time.monotonic() >= next_upload_cleanup:
+            next_upload_cleanup = time.monotonic() + UPLOAD_CLEANUP_SECONDS
+            _clean_uploads()
         try:
             report = deliver_due(app)
         except Exception as exc:  # the database restarting, say: keep the worker alive
@@ -75,7 +81,7 @@ def failed_command() -> None:
     profile = current_school()
     click.echo(f"Не удалось отправить писем: {len(messages)}")
     for m in messages:
-        click.echo(f"#{m.id}  {local_datetime(profile, m.created_at)}  {m.kind}  → {m.recipient}  "
+        click.echo(f"#{m.id}  {local_datetime(profile, m.created_at)}  {MailKind.label_of(m.kind)}  → {m.recipient}  "
                    f"попыток: {m.attempts}")  # fmt: skip
         click.echo(f"     {m.subject or unwritten_subject(m)}")
         click.echo(f"     ошибка: {m.last_error}")
@@ -101,10 +107,18 @@ def retry_command(ids: tuple[int, ...], everything: bool) -> None:
     click.echo(f"Возвращено в очередь писем: {count}")
 
 
+def _clean_uploads() -> None:
+    try:
+        clean_uploads()
+    except Exception:  # a full or unreadable folder must not stop the mail
+        db.session.rollback()
+        log.exception("uploads cleanup failed")
+
+
 def _check_deadlines() -> None:
     """Queue deadline alerts; a failure here must not stop the delivery of mail."""
     try:
-        breaches = check_breaches(utc_now())
+        breaches = check_breaches(current_register(), utc_now())
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -5,32 +5,26 @@ import datetime as dt
 import click
 from flask.cli import AppGroup
 
+from ..deadlines.calendar import WorkCalendar
 from ..extensions import db
 from ..formatting import local_datetime
 from ..models.types import utc_now
-from ..school import current_school
+from ..requests.escalation import check_breaches
 from ..school.model import WEEKDAY_NAMES, WEEKDAYS
-from .calendar import WorkCalendar
-from .sla import check_breaches
+from ..web.current import current_register, current_school
 
 sla = AppGroup("sla", help="Контроль сроков обработки обращений.")
-
-CLOCK_NAMES = {
-    "assign": "передача специалисту",
-    "take": "принятие в работу",
-    "process": "обработка",
-}
 
 
 @sla.command("check")
 def check_command() -> None:
     """Сообщить руководителю службы о каждом пропущенном сроке, один раз (для cron или таймера)."""
-    breaches = check_breaches(utc_now())
+    breaches = check_breaches(current_register(), utc_now())
     db.session.commit()
     profile = current_school()
     for b in breaches:
         due = local_datetime(profile, b.due)
-        click.echo(f"№ {b.request.number}: просрочен срок «{CLOCK_NAMES[b.clock]}» ({due})")
+        click.echo(f"№ {b.request.number}: просрочен срок «{b.clock.label}» ({due})")
     head = profile.head_of_service
     click.echo(
         f"Новых нарушений сроков: {len(breaches)}."

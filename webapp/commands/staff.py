@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from .. import accounts
+from ..accounts import roster
 from ..extensions import db
 from ..models.types import utc_now
-from ..school import current_school
-from . import accounts, roster
+from ..vocabulary import AccountState
+from ..web.current import current_school
 
 staff = AppGroup("staff", help="Учётные записи сотрудников службы (из профиля школы).")
 
@@ -72,7 +77,7 @@ def list_accounts() -> None:
     profile = current_school()
     for entry in roster.roster(profile, utc_now()):
         member = entry.member
-        click.echo(f"{member.id:<14} {roster.STATE_TITLES[entry.state]:<22} {member.name} — {entry.roles}")
+        click.echo(f"{member.id:<14} {AccountState.label_of(entry.state):<22} {member.name} — {entry.roles}")
     orphans = set(roster.accounts_by_staff_id()) - {m.id for m in profile.staff}
     for staff_id in sorted(orphans):
         click.echo(f"{staff_id:<14} {'нет в профиле':<22} (вход закрыт, пока сотрудника нет в профиле)")
@@ -81,7 +86,8 @@ def list_accounts() -> None:
 @staff.command("init")
 def init() -> None:
     """При первом запуске: учётная запись руководителя службы с одноразовым паролем."""
-    created = accounts.ensure_head_account(current_school())
+    valid_hours = current_app.config["ONE_TIME_PASSWORD_HOURS"]
+    created = accounts.ensure_head_account(current_school(), one_time_for=dt.timedelta(hours=valid_hours))
     if created is None:
         click.echo("Учётные записи уже есть — ничего не изменено.")
         return
@@ -91,6 +97,6 @@ def init() -> None:
         f"Создана учётная запись руководителя службы.\n"
         f"  Логин:  {staff_id}\n"
         f"  Пароль: {one_time}\n"
-        f"Пароль показан один раз. Войдите и смените его на странице «Сменить пароль» "
-        f"или командой: flask --app wsgi staff password {staff_id}"
+        f"Пароль показан один раз и действует {valid_hours} ч. При первом входе программа "
+        f"попросит сменить его на свой."
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -22,7 +22,33 @@ from ..school import SchoolProfile
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
 
-_hasher = PasswordHasher()
+
+@dataclass(frozen=True)
+class _Hashing:
+    hasher: PasswordHasher
+    dummy_hash: str | None  # checked for a login nobody has: made with the same cost
+
+
+# argon2-cffi's own defaults until the factory says otherwise (see configure_hashing).
+_hashing = _Hashing(PasswordHasher(), None)
+
+
+def configure_hashing(*, time_cost: int, memory_kib: int, parallelism: int) -> None:
+    """Set the argon2id cost of every password hashed or checked from now on, for the process.
+
+    The factory calls this with the PASSWORD_HASH_* settings: argon2-cffi's defaults in
+    production, the cheapest values in tests. A stored hash made with other values still
+    verifies and is replaced at the person's next sign-in. The hash checked when nobody has the
+    typed login is made here with the same values, so an unknown login costs as much time as a
+    wrong password.
+    """
+    global _hashing
+    current = _hashing.hasher
+    wanted = (time_cost, memory_kib, parallelism)
+    if _hashing.dummy_hash and (current.time_cost, current.memory_cost, current.parallelism) == wanted:
+        return  # another app of this process with the same cost: nothing to redo
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+    _hashing = _Hashing(hasher, hasher.hash(secrets.token_urlsafe(16)))
 
 
 class AccountError(Exception):
@@ -34,12 +60,12 @@ class WrongPassword(AccountError):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hashing.hasher.hash(password)
 
 
 def password_matches(stored_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(stored_hash, password)
+        return _hashing.hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -85,19 +111,23 @@ def load_account(profile: SchoolProfile, session_id: str) -> StaffAccount | None
     return account
 
 
-def create_account(profile: SchoolProfile, staff_id: str, password: str) -> StaffAccount:
+def create_account(
+    profile: SchoolProfile, staff_id: str, password: str, *, one_time_for: dt.timedelta | None = None
+) -> StaffAccount:
+    """`one_time_for`: the password is one-time, changed at the first sign-in, refused after that long."""
     if profile.staff_member(staff_id) is None:
         known = ", ".join(s.id for s in profile.staff)
         raise AccountError(f"В профиле школы нет сотрудника «{staff_id}». Сотрудники: {known}.")
     if find_account(staff_id) is not None:
         raise AccountError(f"Учётная запись «{staff_id}» уже есть. Чтобы сменить пароль: staff password.")
     check_password_rules(password)
-    account = StaffAccount(staff_id=staff_id, password_hash=hash_password(password))
+    account = StaffAccount(staff_id=staff_id, password_hash=hash_password(password), known_addresses="")
+    _mark_one_time(account, one_time_for)
     db.session.add(account)
     return account
 
 
-def set_password(staff_id: str, password: str) -> StaffAccount:
+def set_password(staff_id: str, password: str, *, one_time_for: dt.timedelta | None = None) -> StaffAccount:
     """Set a new password; also unlocks and re-enables the account and ends its sessions."""
     account = require_account(staff_id)
     check_password_rules(password)
@@ -106,7 +136,18 @@ def set_password(staff_id: str, password: str) -> StaffAccount:
     account.failed_logins = 0
     account.locked_until = None
     account.session_version += 1
+    _mark_one_time(account, one_time_for)
     return account
+
+
+def _mark_one_time(account: StaffAccount, valid_for: dt.timedelta | None) -> None:
+    account.must_change_password = valid_for is not None
+    account.password_expires_at = utc_now() + valid_for if valid_for is not None else None
+
+
+def end_session(account: StaffAccount) -> None:
+    """Sign-out: every session cookie of this person stops working, a copied one too."""
+    account.session_version += 1
 
 
 def change_own_password(account: StaffAccount, current: str, new: str) -> None:
@@ -118,6 +159,7 @@ def change_own_password(account: StaffAccount, current: str, new: str) -> None:
     check_password_rules(new)
     account.password_hash = hash_password(new)
     account.session_version += 1
+    _mark_one_time(account, None)
 
 
 def disable_account(staff_id: str) -> StaffAccount:
@@ -127,7 +169,7 @@ def disable_account(staff_id: str) -> StaffAccount:
     return account
 
 
-def ensure_head_account(profile: SchoolProfile) -> tuple[str, str] | None:
+def ensure_head_account(profile: SchoolProfile, *, one_time_for: dt.timedelta) -> tuple[str, str] | None:
     """On first run: an account for the head of service with a one-time password.
 
     Returns (staff_id, password) when it created one, None when any account already exists.
@@ -136,7 +178,7 @@ def ensure_head_account(profile: SchoolProfile) -> tuple[str, str] | None:
         return None
     head = profile.head_of_service
     password = generate_password()
-    create_account(profile, head.id, password)
+    create_account(profile, head.id, password, one_time_for=one_time_for)
     return head.id, password
 
 
@@ -144,8 +186,29 @@ class SignInRefused(AccountError):
     """Wrong login or password, a disabled account, or one locked after failed attempts."""
 
 
-WRONG_CREDENTIALS = "Неверный логин или пароль."
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+def wrong_credentials(lockout: dt.timedelta) -> str:
+    """One answer for an unknown login, a wrong password and a locked account alike."""
+    minutes = max(1, round(lockout.total_seconds() / 60))
+    return (
+        "Неверный логин или пароль. Если пароль верный, а войти не получается, подождите "
+        f"{minutes} мин.: после нескольких неудачных попыток вход с нового устройства "
+        "ненадолго закрывается. С устройства, с которого вы уже входили, верный пароль "
+        "пускает всегда."
+    )
+
+
+WRONG_CREDENTIALS = "Неверный логин или пароль."  # the start of that answer
+ONE_TIME_EXPIRED = (
+    "Срок одноразового пароля истёк. Попросите руководителя службы выдать новый."
+)
+KNOWN_ADDRESSES_KEPT = 5
+
+
+def _dummy_hash() -> str:
+    global _hashing
+    if _hashing.dummy_hash is None:  # never configured (no factory): make it once
+        _hashing = _Hashing(_hashing.hasher, _hashing.hasher.hash(secrets.token_urlsafe(16)))
+    return _hashing.dummy_hash
 
 
 def staff_id_for_login(profile: SchoolProfile, login: str) -> str | None:
@@ -162,29 +225,40 @@ def authenticate(
     login: str,
     password: str,
     *,
+    address_key: str,
     max_failures: int,
     lockout: dt.timedelta,
     now: dt.datetime | None = None,
 ) -> StaffAccount:
-    """The account if the password is right; counts failures and locks after `max_failures`."""
+    """The account if the password is right.
+
+    Failures are counted and, after `max_failures`, lock the account for `lockout`, but only
+    for addresses the person never signed in from (`address_key` is a keyed digest of the
+    visitor's address): whoever guesses at the head's address cannot keep her out of her own
+    desk. Unknown, wrong and locked get the same answer after the same work (one hash check).
+    """
     now = now or utc_now()
     staff_id = staff_id_for_login(profile, login)
     account = find_account(staff_id) if staff_id else None
     if account is None:
-        password_matches(_DUMMY_HASH, password)  # same work either way: logins stay unguessable
-        raise SignInRefused(WRONG_CREDENTIALS)
-    if account.locked_until and account.locked_until > now:
-        raise SignInRefused(_locked_message(profile, account.locked_until))
-    if not password_matches(account.password_hash, password):
+        password_matches(_dummy_hash(), password)  # same work either way: logins stay unguessable
+        raise SignInRefused(wrong_credentials(lockout))
+    right = password_matches(account.password_hash, password)
+    locked = account.locked_until is not None and account.locked_until > now
+    if not right:
         _count_failure(account, now, max_failures, lockout)
-        if account.locked_until:
-            raise SignInRefused(_locked_message(profile, account.locked_until))
-        raise SignInRefused(WRONG_CREDENTIALS)
+        raise SignInRefused(wrong_credentials(lockout))
+    if locked and address_key not in account.known_addresses.split():
+        raise SignInRefused(wrong_credentials(lockout))
     if not account.active:
         raise SignInRefused("Учётная запись отключена. Обратитесь к руководителю службы.")
+    if account.password_expires_at is not None and account.password_expires_at <= now:
+        raise SignInRefused(ONE_TIME_EXPIRED)
     account.failed_logins = 0
     account.locked_until = None
-    if _hasher.check_needs_rehash(account.password_hash):
+    kept = [address_key] + [k for k in account.known_addresses.split() if k != address_key]
+    account.known_addresses = " ".join(kept[:KNOWN_ADDRESSES_KEPT])
+    if _hashing.hasher.check_needs_rehash(account.password_hash):  # made at another cost
         account.password_hash = hash_password(password)
     return account
 
@@ -196,12 +270,3 @@ def _count_failure(account: StaffAccount, now, max_failures: int, lockout: dt.ti
     account.failed_logins += 1
     if account.failed_logins >= max_failures:
         account.locked_until = now + lockout
-
-
-def _locked_message(profile: SchoolProfile, until: dt.datetime) -> str:
-    local = until.astimezone(ZoneInfo(profile.school.timezone))
-    return (
-        "Слишком много неудачных попыток входа: вход для этой учётной записи закрыт "
-        f"до {local:%H:%M} ({local:%d.%m.%Y}). Если вы забыли пароль, обратитесь "
-        "к руководителю службы — он задаст новый."
-    )

@@ -1,0 +1,126 @@
+"""The README's nginx configuration, run by Debian's nginx on loopback in front of the real app:
+the site's pages get their own policy, nosniff and HSTS, no version banner, and the app's pages
+keep the app's headers. In Chromium, nothing on the site is blocked by the policy."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.support.live import LiveServer
+from tests.support.private_servers import wait_for_port
+from tests.support.site import PAGES
+from tests.support.submissions import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def readme_server_block() -> str:
+    """The first `server { … }` of the README's nginx example (the HTTPS one)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    config = re.search(r"```nginx\n(.*?)```", readme, re.S).group(1)
+    return re.search(r"^server \{\n.*?^\}\n", config, re.S | re.M).group(0)
+
+
+def local_config(block: str, *, port: int, site: Path, app_url: str) -> str:
+    """The README's block on plain HTTP on loopback, with this run's site and app."""
+    block = block.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{port};")
+    block = re.sub(r"^\s*ssl_certificate.*\n", "", block, flags=re.M)
+    block = block.replace("root /opt/helpdesk/build/site;", f"root {site};")
+    return block.replace("proxy_pass http://127.0.0.1:8000;", f"proxy_pass {app_url};")
+
+
+@contextlib.contextmanager
+def running_nginx(tmp_path: Path, server_block: str, port: int):
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.path.exists(binary):
+        pytest.skip("nginx is not installed (apt-get install nginx)")
+    for name in ("logs", "temp"):
+        (tmp_path / name).mkdir(parents=True)
+    conf = tmp_path / "nginx.conf"
+    user = "user root;\n" if os.geteuid() == 0 else ""  # pytest's folders are root's only
+    conf.write_text(
+        f"{user}worker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/logs/error.log;\n"
+        "events { worker_connections 64; }\n"
+        f"http {{\n include /etc/nginx/mime.types;\n access_log off;\n"
+        f" client_body_temp_path {tmp_path}/temp/body;\n proxy_temp_path {tmp_path}/temp/proxy;\n"
+        f" fastcgi_temp_path {tmp_path}/temp/fastcgi;\n uwsgi_temp_path {tmp_path}/temp/uwsgi;\n"
+        f" scgi_temp_path {tmp_path}/temp/scgi;\n{server_block}}}\n"
+    )
+    process = subprocess.Popen(
+        [binary, "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()  # nginx stops its workers on SIGTERM
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+        process.stderr.close()
+
+
+@pytest.fixture
+def behind_nginx(app, built_site, tmp_path):
+    site = built_site("demo").root
+    app.config["SITE_DIR"] = str(site)
+    with LiveServer(app) as live:
+        port = free_port()
+        block = local_config(readme_server_block(), port=port, site=site, app_url=live.url)
+        with running_nginx(tmp_path / "nginx", block, port) as url:
+            yield url
+
+
+def fetch(url: str):
+    try:
+        return urllib.request.urlopen(url, timeout=10)
+    except urllib.error.HTTPError as error:
+        return error
+
+
+def test_site_pages_through_nginx_carry_the_readmes_headers(behind_nginx):
+    for path in [*PAGES, "/assets/vision/vision.js", "/no-such-page/"]:
+        with fetch(behind_nginx + path) as response:
+            headers = response.headers
+            policy = headers["Content-Security-Policy"] or ""
+            for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'self'",
+                              "frame-ancestors 'self'"):  # fmt: skip
+                assert directive in policy, (path, policy)
+            assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+            assert headers["X-Content-Type-Options"] == "nosniff", path
+            assert headers["Strict-Transport-Security"].startswith("max-age="), path
+            assert headers["Server"] == "nginx", path  # no version banner
+    with fetch(behind_nginx + "/app/form") as app_page:
+        assert app_page.status == 200
+        assert app_page.headers.get_all("Content-Security-Policy") == [
+            app_page.headers["Content-Security-Policy"]
+        ]  # only the app's own, not the site's as well
+        assert "script-src 'self';" in app_page.headers["Content-Security-Policy"]
+
+
+@pytest.mark.browser
+def test_the_site_through_nginx_runs_under_its_policy(page, behind_nginx):
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    for path in PAGES:
+        page.goto(behind_nginx + path)
+        assert page.is_visible(".vision-toggle"), path  # the widget started
+    page.goto(behind_nginx + "/obrashchenie/")
+    page.frame_locator("iframe.form-frame").locator("form").first.wait_for()
+    page.goto(behind_nginx + "/poryadok/")
+    page.click(".vision-toggle")
+    page.get_by_role("radio", name="Тёмно-синий на голубом", exact=True).check()
+    assert page.eval_on_selector("body", "el => getComputedStyle(el).backgroundColor") == "rgb(157, 209, 255)"
+    assert blocked == []

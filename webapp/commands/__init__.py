@@ -1,0 +1,19 @@
+"""Command-line groups: `flask --app wsgi outbox|staff|sla|mailbox ...`.
+
+They sit above every area: a command takes the running app's profile and register and hands
+them to the rules, and one command may compose several areas (`outbox work` also runs the
+deadline check).
+"""
+
+from flask import Flask
+
+from .mailbox import mailbox
+from .outbox import outbox
+from .sla import sla
+from .staff import staff
+from .uploads import uploads
+
+
+def register(app: Flask) -> None:
+    for group in (outbox, staff, sla, mailbox, uploads):
+        app.cli.add_command(group)

@@ -1,0 +1,33 @@
+"""What the register's rules need from the running app, handed to them as one argument.
+
+Views and commands take it from the app (`webapp.web.current.current_register()`); the rules
+themselves import no Flask, so a newcomer can see what each one needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ..models import SupportRequest
+from ..school import SchoolProfile
+
+
+class Links(Protocol):
+    """Absolute addresses that letters link to (on the school's public address)."""
+
+    def status_page(self, req: SupportRequest) -> str: ...
+
+    def desk(self) -> str: ...
+
+    def desk_request(self, req: SupportRequest) -> str: ...
+
+
+@dataclass(frozen=True)
+class Register:
+    profile: SchoolProfile  # the school's facts and rules (webapp/school)
+    links: Links
+    upload_dir: Path  # where attachments are stored; never a served folder
+    # The school's mail server delivers to non-Latin mailboxes (MAIL_SMTPUTF8): the form takes them.
+    smtputf8: bool = False

@@ -1,0 +1,54 @@
+"""Missed deadlines reach the head of the service (seed 002: the head controls the deadlines).
+
+`check_breaches` queues one letter to the head per request, clock and missed deadline: an
+`SlaAlert` row, inserted with ON CONFLICT DO NOTHING, is the proof that the alert was queued,
+so two runs at once, or a run every minute, never alert twice. A processing term extended by
+the head and then missed again is a new deadline, so it is alerted again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..deadlines.sla import breached_clause, due_column, due_of
+from ..extensions import db
+from ..models import SlaAlert, SupportRequest
+from ..models.insert import insert_once
+from ..vocabulary import Clock
+from . import notifications
+from .context import Register
+
+log = logging.getLogger(__name__)
+
+KEY = ["request_id", "clock", "due_at"]  # SlaAlert's unique key
+
+
+@dataclass(frozen=True)
+class Breach:
+    request: SupportRequest
+    clock: Clock
+    due: dt.datetime
+
+
+def check_breaches(reg: Register, now: dt.datetime) -> list[Breach]:
+    """Queue an alert to the head of the service for every new breach; the caller commits."""
+    found = []
+    for clock in Clock:
+        due = due_column(clock)
+        alerted = sa.exists().where(
+            SlaAlert.request_id == SupportRequest.id,
+            SlaAlert.clock == clock.value,
+            SlaAlert.due_at == due,
+        )
+        query = sa.select(SupportRequest).where(breached_clause(clock, now), ~alerted).order_by(due)
+        for req in db.session.scalars(query).all():
+            breach = Breach(req, clock, due_of(req, clock))
+            if insert_once(SlaAlert, KEY, request_id=req.id, clock=clock.value, due_at=breach.due):
+                notifications.sla_breach(reg, req, clock, breach.due)
+                log.info("SLA breach alerted: %s, clock %s", req.number, clock.value)
+                found.append(breach)
+    return found

@@ -1,0 +1,220 @@
+"""The product's vocabulary: every code the register stores, with the Russian words people read.
+
+Each code is an `enum.StrEnum` member: the database, forms and URLs keep the plain string
+(`"in_work"`), and whoever shows it to a person asks the member for its `label`. Adding a status,
+an event or a clock is one edit here; the desk, the status page, the e-mails and the commands all
+take their words from this module.
+
+What a school's profile lists itself (ways to apply, request types, roles) is not repeated here:
+it is read from the profile (webapp/school/model.py). Only the product's own codes live here.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Code(enum.StrEnum):
+    """A stored code with its Russian `label`; subclasses may carry more words per member."""
+
+    label: str
+    __extras__: tuple[str, ...] = ()  # names of further words, given after the label
+
+    def __new__(cls, code: str, label: str, *more: str | None):
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label = label
+        for position, name in enumerate(cls.__extras__):
+            setattr(member, name, more[position] if position < len(more) else None)
+        return member
+
+    @classmethod
+    def label_of(cls, code: str | None, default: str | None = None) -> str:
+        """The label of a stored code; `default` (or the code itself) for one no longer known."""
+        try:
+            return cls(code).label
+        except ValueError:
+            return default if default is not None else (code or "")
+
+    @classmethod
+    def codes(cls) -> tuple[str, ...]:
+        return tuple(member.value for member in cls)
+
+
+class RequestStatus(Code):
+    """Where a request is in its life (seed 002: received → handed over → in work → answered)."""
+
+    NEW = "new", "новое"
+    ASSIGNED = "assigned", "передано специалисту"
+    IN_WORK = "in_work", "в работе"
+    ANSWERED = "answered", "дан ответ"
+    CLOSED = "closed", "закрыто"
+
+    @classmethod
+    def open(cls) -> tuple[RequestStatus, ...]:
+        """The statuses in which the service still owes the author something."""
+        return (cls.NEW, cls.ASSIGNED, cls.IN_WORK)
+
+
+class AuthorRole(Code):
+    """Who wrote: the form's «Кто вы». A student and a parent give a class (the child's)."""
+
+    STUDENT = "student", "ученик"
+    PARENT = "parent", "родитель"
+    TEACHER = "teacher", "учитель"
+
+    @property
+    def gives_class(self) -> bool:
+        return self is not AuthorRole.TEACHER
+
+
+class Channel(Code):
+    """How a request came in. The web form is the product's own; every other way to apply is
+    one of the profile's `channels`, stored by its id and titled by the profile."""
+
+    WEB = "web", "форма на сайте"
+
+
+class Clock(Code):
+    """The three deadline clocks of seed 002: 30 min to hand over, 30 min to take, 24 h to process.
+
+    `label` names the step on the desk; `task` says what was to be done, in a letter to the head.
+    """
+
+    task: str
+    __extras__ = ("task",)
+
+    ASSIGN = "assign", "передать специалисту", "передать обращение специалисту"
+    TAKE = "take", "взять в работу", "принять обращение в работу"
+    PROCESS = "process", "обработать", "обработать обращение и ответить автору"
+
+
+class ClockState(Code):
+    DONE = "done", "выполнено"
+    OK = "ok", "в срок"
+    SOON = "soon", "скоро срок"
+    OVERDUE = "overdue", "просрочено"
+
+
+class Event(Code):
+    """A line of a request's history. `label` is the desk's; `public_label` is what the author
+    reads on the status page (None: the event is internal and never shown to the author)."""
+
+    public_label: str | None
+    __extras__ = ("public_label",)
+
+    CREATED = "created", "зарегистрировано", "Обращение зарегистрировано"
+    ASSIGNED = "assigned", "передано специалисту", "Передано специалисту"
+    TAKEN = "taken", "взято в работу", "Взято в работу"
+    NOTE = "note", "заметка"
+    CONTACT_CALL = "contact_call", "звонок автору"
+    CONTACT_EMAIL = "contact_email", "письмо автору"
+    ANSWER_EMAIL = "answer_email", "ответ по почте", "Ответ отправлен по электронной почте"
+    ANSWER_ORAL = "answer_oral", "устный ответ", "Ответ дан по телефону"
+    EXTENSION_REQUESTED = "extension_requested", "просьба продлить срок", "Запрошено продление срока"
+    EXTENSION_AGREED = "extension_agreed", "срок продлён", "Срок обработки продлён"
+    EXTENSION_DECLINED = "extension_declined", "продление не согласовано", "Срок обработки не продлён"
+    CLOSED = "closed", "закрыто", "Обращение закрыто"
+    REOPENED = "reopened", "открыто снова", "Обращение открыто снова"
+    AUTHOR_LETTER = "author_letter", "письмо автора", "Получено ваше письмо"
+
+    @classmethod
+    def public_label_of(cls, code: str) -> str:
+        try:
+            return cls(code).public_label or "Событие"
+        except ValueError:
+            return "Событие"
+
+
+class Action(Code):
+    """What staff do to a request on the desk; `label` completes «У вас нет права …»."""
+
+    ASSIGN = "assign", "передать обращение"
+    TAKE = "take", "взять обращение в работу"
+    NOTE = "note", "добавить заметку"
+    CONTACT = "contact", "связаться с автором"
+    ANSWER = "answer", "ответить"
+    REQUEST_EXTENSION = "request_extension", "попросить продлить срок"
+    DECIDE_EXTENSION = "decide_extension", "решить, продлевать ли срок"
+    CLOSE = "close", "закрыть обращение"
+    REOPEN = "reopen", "открыть обращение снова"
+
+
+class ContactMethod(Code):
+    PHONE = "phone", "по телефону"
+    EMAIL = "email", "по электронной почте"
+
+
+class Actor(Code):
+    """Who did something, when it was not a staff member (whose id is stored instead)."""
+
+    AUTHOR = "author", "Автор"
+    SYSTEM = "system", "Система"
+
+
+class Permission(Code):
+    """What a role of the profile may do on the desk (`roles[].permissions`)."""
+
+    ASSIGN = "assign", "передавать обращения специалистам"
+    REGISTER_CALLS = "register_calls", "записывать обращения по телефону и другим каналам"
+    VIEW_ALL = "view_all", "видеть все обращения, кроме конфиденциальных"
+    VIEW_CONFIDENTIAL = "view_confidential", "видеть конфиденциальные обращения"
+    APPROVE_EXTENSIONS = "approve_extensions", "согласовывать продление срока"
+    ANSWER = "answer", "брать обращения в работу и отвечать"
+    MANAGE_STAFF = "manage_staff", "вести учётные записи сотрудников"
+
+
+class AccountState(Code):
+    NONE = "none", "нет учётной записи"
+    ACTIVE = "active", "действует"
+    DISABLED = "disabled", "отключена"
+    LOCKED = "locked", "временно заблокирована"
+
+
+class MailKind(Code):
+    """Which event queued a letter (the outbox's `kind`), as `outbox failed` names it.
+
+    `reader` is who reads it ("staff" or "author"); `written_by` is "person" when the letter
+    carries a person's own words (an answer, a question), "system" when the product wrote it all:
+    such letters say `Auto-Submitted: auto-generated` (RFC 3834) so no robot answers them."""
+
+    reader: str
+    written_by: str
+    __extras__ = ("reader", "written_by")
+
+    REQUEST_RECEIVED = "request_received", "подтверждение автору", "author", "system"
+    REQUEST_ROUTED = "request_routed", "новое обращение специалисту", "staff", "system"
+    REQUEST_COPY = "request_copy", "копия ответственному", "staff", "system"
+    REQUEST_ASSIGNED = "request_assigned", "передача специалисту", "staff", "system"
+    ANSWER_SENT = "answer_sent", "ответ автору", "author", "person"
+    QUESTION_TO_AUTHOR = "question_to_author", "уточнение у автора", "author", "person"
+    EXTENSION_REQUESTED = "extension_requested", "просьба продлить срок", "staff", "system"
+    SLA_BREACH = "sla_breach", "нарушение срока", "staff", "system"
+    AUTHOR_REPLIED = "author_replied", "письмо автора специалисту", "staff", "system"
+
+
+class LetterOutcome(Code):
+    """What `mailbox fetch` did with a letter from the support mailbox."""
+
+    ANSWERED = "answered", "ответ переслан автору"
+    AUTHOR_LETTER = "author_letter", "письмо автора добавлено к обращению"
+    ALREADY = "already", "обработано раньше"
+    LEFT = "left", "оставлено в ящике"
+    SET_ASIDE = "set_aside", "отложено: не разбирается повторно"
+
+
+class OutboxStatus(Code):
+    PENDING = "pending", "ждёт отправки"
+    SENDING = "sending", "отправляется"
+    SENT = "sent", "отправлено"
+    FAILED = "failed", "не отправлено"
+
+
+# Handed to every template (webapp/factory.py), so a page compares and titles codes by name.
+TEMPLATE_NAMES = {
+    cls.__name__: cls
+    for cls in (
+        RequestStatus, AuthorRole, Channel, Clock, ClockState, Event, Action, ContactMethod,
+        Actor, Permission, AccountState, MailKind, LetterOutcome, OutboxStatus,
+    )
+}  # fmt: skip
