@@ -21,7 +21,7 @@ site: $(VENV)/.installed
 run: site
 	APP_ENV=$${APP_ENV:-development} $(FLASK) db upgrade
 	APP_ENV=$${APP_ENV:-development} $(FLASK) staff init
-	APP_ENV=$${APP_ENV:-development} $(PY) -m webapp.devserver
+	APP_ENV=$${APP_ENV:-development} $(PY) -m webapp.devserver --port $${PORT:-5000} --mail-port $${MAIL_PORT:-8025}
 
 ## Run every test: on SQLite, then again on PostgreSQL where it is reachable (always in CI).
 test: $(VENV)/.installed

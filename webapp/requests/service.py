@@ -96,6 +96,20 @@ def _known_type(profile: SchoolProfile, type_id: str) -> str:
     return type_id
 
 
+@dataclass(frozen=True)
+class Registered:
+    """What the page needs of a request just stored, read before the commit (a commit expires
+    the session's objects, and reading one again afterwards would cost a query)."""
+
+    id: int
+    number: str
+    status_token: str
+
+    @classmethod
+    def of(cls, req: SupportRequest) -> Registered:
+        return cls(id=req.id, number=req.number, status_token=req.status_token)
+
+
 def register_request(
     reg: Register,
     data: RequestData,
@@ -106,7 +120,7 @@ def register_request(
     recorded_by: str | None = None,
     consent_oral: bool = False,
     attachments: Sequence[UploadedFile] = (),
-) -> SupportRequest:
+) -> Registered:
     """Store a request and commit; the one way in for every channel.
 
     A form sent twice (a double click, a reload, a retry after a lost answer) carries the same
@@ -126,6 +140,7 @@ def register_request(
                 reg, data, channel=channel, received_at=received_at, recorded_by=recorded_by,
                 consent_oral=consent_oral, submission_key=submission_key, attachments=attachments,
             )  # fmt: skip
+            stored = Registered.of(req)
             db.session.commit()
     except IntegrityError:
         # The key is taken: this page was sent before (or at the same moment, by another
@@ -134,14 +149,14 @@ def register_request(
         existing = find_by_submission_key(submission_key) if submission_key else None
         if existing is None:
             raise
-        return existing
+        return Registered.of(existing)
     except AttachmentError as refused:  # the disk is full: nothing of the request is kept
         db.session.rollback()
         raise InvalidRequest({"attachments": str(refused)}) from None
     except Exception:
         db.session.rollback()
         raise
-    return req
+    return stored
 
 
 def submit_request(
