@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.staff import PASSWORD, ensure_account, login
-from tests.support.submissions import field_error, form_data, new_key
+from tests.support.submissions import field_error, form_data, hotline_data as hotline_call
 from webapp.extensions import db
 from webapp.models import SupportRequest
 
@@ -48,24 +48,6 @@ def desk(app):
     assert head.post(f"{page}/assign", data={"assign-assignee": "lebedev"}).status_code == 302
     assert specialist.post(f"{page}/take").status_code == 302
     return {"id": request_id, "page": page, "head": head, "specialist": specialist, "author": author}
-
-
-def hotline_call(**overrides) -> dict:
-    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=5)))  # the demo school's clock
-    data = {
-        "channel": "phone",
-        "received_at": (now - dt.timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M"),
-        "author_name": "Кузьмина Ольга Петровна",
-        "author_role": "parent",
-        "class_name": "3б",
-        "request_type": "journal",
-        "description": "Не видно оценок ребёнка за неделю в электронном дневнике.",
-        "contact_phone": "8 (912) 600-11-22",
-        "consent": "y",
-        "submission_key": new_key(),
-    }
-    data.update(overrides)
-    return data
 
 
 ACTION_FIELDS = {  # every desk action and its text fields (prefixed by the action's name)

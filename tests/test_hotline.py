@@ -11,35 +11,12 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.staff import login
-from tests.support.submissions import field_error, new_key
+from tests.support.submissions import field_error, hotline_data as call, school_clock
 from webapp.extensions import db
 from webapp.models import OutboxMessage, SupportRequest
 
 ZONE = ZoneInfo("Asia/Yekaterinburg")  # the demo school's time zone
 URL = "/app/desk/hotline"
-
-
-def school_clock(moment: dt.datetime) -> str:
-    return moment.astimezone(ZONE).strftime("%Y-%m-%dT%H:%M")
-
-
-def call(**overrides) -> dict:
-    """What the hotline specialist fills in for a parent's phone call twenty minutes ago."""
-    data = {
-        "channel": "phone",
-        "received_at": school_clock(dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=20)),
-        "author_name": "Кузьмина Ольга Петровна",
-        "author_role": "parent",
-        "class_name": "3б",
-        "request_type": "journal",
-        "description": "Не видно оценок ребёнка за неделю в электронном дневнике.",
-        "contact_phone": "8 (912) 600-11-22",
-        "contact_email": "",
-        "consent": "y",
-        "submission_key": new_key(),
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def stored(app) -> list[SupportRequest]:

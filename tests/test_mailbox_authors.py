@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from tests.support.replies import (  # noqa: F401 (fixtures)
+    request_with_letters,
     AUTHOR,
     LEBEDEV,
     app,
@@ -29,22 +30,10 @@ def fetch(runner) -> str:
     return result.output
 
 
-def _request_with_letters(app, smtp):
-    with app.app_context():
-        req = submit_request(current_register(), request_data())
-        db.session.commit()
-        number = req.number
-    deliver_due(app)
-    [notification] = smtp.to(LEBEDEV)
-    [ack] = smtp.to(AUTHOR)
-    smtp.clear()
-    return number, notification, ack
-
-
 def test_the_authors_reply_is_in_the_history_the_specialist_is_told_and_an_answer_reopens(
     app, runner, smtp, dovecot, mailbox
 ):
-    number, _notification, ack = _request_with_letters(app, smtp)
+    number, _notification, ack = request_with_letters(app, smtp)
     dovecot.deliver(mailbox, reply(ack, "Добавлю: камера не работает и в другом браузере.", sender=AUTHOR))
     output = fetch(runner)
     assert f"№ {number}: письмо автора добавлено к обращению" in output
@@ -75,7 +64,7 @@ def test_the_authors_reply_is_in_the_history_the_specialist_is_told_and_an_answe
 def test_the_authors_reply_to_a_closed_request_is_shown_and_it_stays_closed(
     app, runner, smtp, dovecot, mailbox
 ):
-    number, _notification, ack = _request_with_letters(app, smtp)
+    number, _notification, ack = request_with_letters(app, smtp)
     with app.app_context():
         req = db.session.scalar(sa.select(SupportRequest).filter_by(number=number))
         lifecycle.record_oral_answer(current_register(), req, "lebedev", "Объяснил по телефону.")
@@ -91,7 +80,7 @@ def test_the_authors_reply_to_a_closed_request_is_shown_and_it_stays_closed(
 
 
 def test_a_stranger_replying_in_the_authors_thread_is_left(app, runner, smtp, dovecot, mailbox):
-    number, _notification, ack = _request_with_letters(app, smtp)
+    number, _notification, ack = request_with_letters(app, smtp)
     dovecot.deliver(mailbox, reply(ack, "Я тоже хочу", sender="someone@example.ru"))
     assert "не автор обращения" in fetch(runner)
     assert [a for a, _w, _t in state(app, number)[1]] == ["created"]

@@ -13,6 +13,7 @@ import pytest
 
 from tests.support.imap import letter
 from tests.support.replies import (  # noqa: F401 (fixtures)
+    request_with_letters,
     ANSWER,
     AUTHOR,
     LEBEDEV,
@@ -82,14 +83,7 @@ def forged_letters(notification, ack) -> dict[str, tuple[bytes, str]]:
 def test_forged_staff_letters_change_nothing_and_reach_no_author_while_a_genuine_reply_works(
     app, runner, smtp, dovecot, mailbox
 ):
-    with app.app_context():
-        req = submit_request(current_register(), request_data())
-        db.session.commit()
-        number = req.number
-    deliver_due(app)
-    [notification] = smtp.to(LEBEDEV)
-    [ack] = smtp.to(AUTHOR)
-    smtp.clear()
+    number, notification, ack = request_with_letters(app, smtp)
     forged = forged_letters(notification, ack)
     for raw, _reason in forged.values():
         dovecot.deliver(mailbox, raw)

@@ -76,3 +76,17 @@ def state(app, number: str) -> tuple[str, list[tuple[str, str, str]]]:
         req = db.session.scalar(sa.select(SupportRequest).filter_by(number=number))
         history = [(h.action, h.actor, h.text) for h in req.history]
         return req.status, history
+
+
+def request_with_letters(app, smtp) -> tuple[str, EmailMessage, EmailMessage]:
+    """A new technical request, delivered: its number, Lebedev's notification and the author's
+    acknowledgement (the catcher is emptied afterwards)."""
+    with app.app_context():
+        req = submit_request(current_register(), request_data())
+        db.session.commit()
+        number = req.number
+    deliver_due(app)
+    [notification] = smtp.to(LEBEDEV)
+    [ack] = smtp.to(AUTHOR)
+    smtp.clear()
+    return number, notification, ack

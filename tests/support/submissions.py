@@ -158,3 +158,30 @@ class SilentServer:
     @property
     def connections(self) -> int:
         return len(self._held)
+
+
+# The demo school's clock, in which the hotline form's times are typed.
+DEMO_ZONE = ZoneInfo("Asia/Yekaterinburg")
+
+
+def school_clock(moment: dt.datetime) -> str:
+    return moment.astimezone(DEMO_ZONE).strftime("%Y-%m-%dT%H:%M")
+
+
+def hotline_data(**overrides) -> dict:
+    """What the hotline specialist fills in for a parent's phone call twenty minutes ago."""
+    data = {
+        "channel": "phone",
+        "received_at": school_clock(dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=20)),
+        "author_name": "Кузьмина Ольга Петровна",
+        "author_role": "parent",
+        "class_name": "3б",
+        "request_type": "journal",
+        "description": "Не видно оценок ребёнка за неделю в электронном дневнике.",
+        "contact_phone": "8 (912) 600-11-22",
+        "contact_email": "",
+        "consent": "y",
+        "submission_key": new_key(),
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
