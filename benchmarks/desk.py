@@ -3,9 +3,13 @@
     python -m benchmarks.desk                         # SQLite in a temporary folder
     python -m benchmarks.desk --database postgresql   # a temporary database on 127.0.0.1:5432
 
-Generates 100,000 requests (bulk insert, spread over three school years, mostly closed),
-signs in as people of different roles and times the queue, the filtered lists, the searches
-and a request's page through the Flask test client. Prints p50 and p99 per page in ms.
+Generates 100,000 requests (bulk insert, spread over three school years, mostly closed, with
+their clock outcomes, closing outcomes and ratings), signs in as people of different roles and
+times the queue, the filtered lists, the searches, a request's page, the control view and the
+reports (a school year, and all three years: every one of the 100,000 requests) through the Flask
+test client. Prints p50 and p99 per page in ms. Then streams the register of 10,000 and of all
+100,000 requests as XLSX and CSV and prints the time and the growth of the process's memory
+(resident set, sampled while streaming): it must not grow with the rows.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import secrets
 import statistics
 import sys
 import tempfile
+import threading
 import time
 
 import sqlalchemy as sa
@@ -25,6 +30,7 @@ from benchmarks.common import temporary_database
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import HistoryEntry, SupportRequest
+from webapp.reports.period import Period
 from webapp.accounts import create_account
 from webapp.web.current import current_school
 
@@ -62,7 +68,9 @@ def generate(count: int, now: dt.datetime, seed: int = 7):
         age = now - received
         status = _status_for(age, rng)
         assignee = rng.choice(ASSIGNEES[role]) if status != "new" else None
+        outcomes = _outcomes(rng, received, status)
         yield {
+            **outcomes,
             "number": f"{received.year}-{counters[received.year]:05d}",
             "status_token": secrets.token_urlsafe(24),
             "channel": rng.choice(["web"] * 4 + ["phone", "email"]),
@@ -86,6 +94,25 @@ def generate(count: int, now: dt.datetime, seed: int = 7):
             "process_due": received + dt.timedelta(hours=24),
             "assigned_at": received + dt.timedelta(minutes=10) if assignee else None,
         }
+
+
+def _outcomes(rng: random.Random, received: dt.datetime, status: str) -> dict:
+    """Clock outcomes as the lifecycle keeps them (service seconds), a closing outcome, a rating."""
+    row: dict = {"missed": False}
+    steps = {"new": 0, "assigned": 1, "in_work": 2, "answered": 3, "closed": 3}[status]
+    for clock, limit, done in (("assign", 1800, 1), ("take", 1800, 2), ("process", 86400, 3)):
+        if steps >= done:
+            took = int(rng.expovariate(1 / (limit * 0.6)))
+            row[f"{clock}_took"], row[f"{clock}_late"] = took, max(took - limit, 0)
+            row[f"{clock}_done_at"] = received + dt.timedelta(seconds=took)
+            row["missed"] = row["missed"] or took > limit
+    if status == "closed":
+        row["closing_outcome"] = rng.choice(["resolved"] * 8 + ["not_resolved", "no_contact"])
+        if rng.random() < 0.3:
+            row["rating"] = rng.choice(["yes"] * 6 + ["partly"] * 3 + ["no"])
+            row["rated_at"] = received + dt.timedelta(days=2)
+            row["rating_comment"] = "Долго ждали ответа." if row["rating"] == "no" else None
+    return row
 
 
 def _status_for(age: dt.timedelta, rng: random.Random) -> str:
@@ -144,13 +171,28 @@ def pages(app, now: dt.datetime) -> list[tuple[str, str, str]]:
         ("belov", "search: no such name", "/app/desk/?q=Щукин"),
         ("orlova", "request page", f"/app/desk/r/{newest.id}"),
         ("belov", "search: number of another year", f"/app/desk/?q={year - 1}-00042"),
+        ("orlova", "filter: missed at any time", "/app/desk/?status=all&missed=y"),
+        ("orlova", "filter: due within 30 minutes", "/app/desk/?due_soon=y"),
+        ("orlova", "filter: low rating", "/app/desk/?status=all&low_rating=y"),
+        ("orlova", "control view", "/app/desk/control"),
     ]
 
 
-def measure(app, rounds: int, now: dt.datetime) -> list[tuple[str, float, float, int]]:
+def heavy_pages(now: dt.datetime) -> list[tuple[str, str, str]]:
+    """The reports: fewer rounds, each reads a whole period."""
+    first = (now - dt.timedelta(days=3 * 365 + 2)).date()
+    return [
+        ("orlova", "report: this school year", "/app/desk/reports?period=year"),
+        ("orlova", "report: every request (3 years)",
+         f"/app/desk/reports?period=dates&from={first}&to={now.date() + dt.timedelta(days=1)}"),
+    ]
+
+
+def measure(app, rounds: int, now: dt.datetime, heavy_rounds: int = 5) -> list[tuple[str, float, float, int]]:
     clients = {}
     results = []
-    for who, label, url in pages(app, now):
+    timed = [(page, rounds) for page in pages(app, now)] + [(page, heavy_rounds) for page in heavy_pages(now)]
+    for (who, label, url), count in timed:
         if who not in clients:
             clients[who] = app.test_client()
             answer = clients[who].post("/app/staff/login", data={"login": who, "password": PASSWORD})
@@ -159,12 +201,59 @@ def measure(app, rounds: int, now: dt.datetime) -> list[tuple[str, float, float,
         for _ in range(3):  # warm caches, as a working desk has them
             assert client.get(url).status_code == 200, url
         timings = []
-        for _ in range(rounds):
+        for _ in range(count):
             started = time.perf_counter()
             response = client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200
         results.append((label, statistics.median(timings), _p99(timings), len(response.data)))
+    return results
+
+
+def _resident_kib() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4  # pages of 4 KiB
+
+
+def export_memory(app, now: dt.datetime) -> list[tuple[str, int, float, float, int]]:
+    """(format, rows, seconds, MiB the resident set grew while streaming, bytes) per export:
+    the register of about 10,000 recent requests, then of all of them."""
+    client = app.test_client()
+    assert client.post("/app/staff/login", data={"login": "orlova", "password": PASSWORD}).status_code == 302
+    with app.app_context():
+        arrivals = db.session.scalars(sa.select(SupportRequest.received_at).order_by(SupportRequest.received_at)).all()
+        profile = current_school()
+        last = (now + dt.timedelta(days=1)).date()
+        periods = []
+        for start in (arrivals[max(len(arrivals) - 10_000, 0)], arrivals[0] - dt.timedelta(days=1)):
+            period = Period(start.date(), last)
+            begin, end = period.bounds(profile)
+            rows = db.session.scalar(sa.select(sa.func.count()).where(
+                SupportRequest.received_at >= begin, SupportRequest.received_at < end))
+            periods.append((period, rows))
+    results = []
+    for fmt in ("csv", "xlsx"):
+        for period, rows in periods:
+            url = (f"/app/desk/reports/export?what=register&format={fmt}&period=dates"
+                   f"&from={period.first}&to={period.last}")  # fmt: skip
+            baseline = _resident_kib()
+            peak = [baseline]
+            done = threading.Event()
+
+            def sample():
+                while not done.wait(0.05):
+                    peak[0] = max(peak[0], _resident_kib())
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            started = time.perf_counter()
+            response = client.get(url, buffered=False)
+            size = sum(len(chunk) for chunk in response.response)
+            response.close()
+            elapsed = time.perf_counter() - started
+            done.set()
+            sampler.join()
+            results.append((fmt, rows, elapsed, (peak[0] - baseline) / 1024, size))
     return results
 
 
@@ -178,6 +267,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=50)
+    parser.add_argument("--report-rounds", type=int, default=5, help="rounds of each report page")
+    parser.add_argument("--no-export", action="store_true", help="skip the export memory measure")
     args = parser.parse_args(argv)
     now = dt.datetime.now(UTC)
     with temporary_database(args.database, "desk") as url, tempfile.TemporaryDirectory() as uploads:
@@ -188,13 +279,19 @@ def main(argv: list[str] | None = None) -> None:
         with app.app_context():
             db.create_all()
         fill(app, args.requests, now)
-        results = measure(app, args.rounds, now)
+        results = measure(app, args.rounds, now, args.report_rounds)
+        exports = [] if args.no_export else export_memory(app, now)
         with app.app_context():
             db.engine.dispose()
     print(f"\nDesk pages, {args.database}, {args.requests:,} requests, {args.rounds} rounds each (ms):")
     print(f"{'page':<40} {'p50':>8} {'p99':>8}")
     for label, p50, p99, _size in results:
         print(f"{label:<40} {p50:8.1f} {p99:8.1f}")
+    if exports:
+        print("\nRegister export, streamed (memory: growth of the resident set while streaming):")
+        print(f"{'format':<8} {'rows':>8} {'seconds':>8} {'MiB':>8} {'size, KiB':>10}")
+        for fmt, rows, seconds, grown, size in exports:
+            print(f"{fmt:<8} {rows:>8} {seconds:8.1f} {grown:8.1f} {size / 1024:10.0f}")
 
 
 if __name__ == "__main__":

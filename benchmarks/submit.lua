@@ -3,6 +3,8 @@
 -- Arguments (after `--`): a file of "cookie<TAB>csrf token" lines (an empty token means a bare
 -- endpoint: no cookie, no token, no key), a file with the url-encoded form, the path to POST
 -- to, and a prefix that makes this run's one-time submission keys differ from every other run's.
+-- The form file ends with its description; each request ends it with its own number, so that no
+-- two requests carry the same filled form.
 -- When done, prints what was sent, the failures (wrk counts every status of 400 or more, and
 -- every socket error or timeout) and the p50 and p99 latency in microseconds.
 
@@ -34,7 +36,7 @@ function request()
   sent = sent + 1
   local session = sessions[(sent % #sessions) + 1]
   local headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
-  local data = body
+  local data = body .. string.format("%s%010d", prefix, sent)
   if session.token ~= "" then
     headers["Cookie"] = session.cookie
     data = data .. "&csrf_token=" .. session.token

@@ -225,12 +225,12 @@ def test_closing_an_answered_request(app, desk):
             lifecycle.assign(current_register(), req, "sidorova", "lebedev")
             lifecycle.record_oral_answer(current_register(), req, "lebedev", "Помог по телефону.")
             db.session.commit()
-        got[who] = client.post(f"/app/desk/r/{request_id}/close").status_code
+        got[who] = client.post(f"/app/desk/r/{request_id}/close", data={"close-outcome": "resolved"}).status_code
     assert got == expected
 
 
 def test_a_step_the_status_does_not_allow_is_refused_with_a_message(desk):
     clients, ids = desk
-    response = clients["orlova"].post(f"/app/desk/r/{ids['technical']}/close")
+    response = clients["orlova"].post(f"/app/desk/r/{ids['technical']}/close", data={"close-outcome": "resolved"})
     assert response.status_code == 409
     assert "Нельзя закрыть обращение" in response.get_data(as_text=True)

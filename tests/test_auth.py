@@ -178,7 +178,7 @@ def test_sign_in_never_redirects_to_another_site(client, app, target):
 
 
 def test_in_production_the_session_cookie_is_secure_httponly_and_samesite(make_app):
-    app = make_app(TESTING=False, APP_ENV="production")
+    app = make_app(TESTING=False, APP_ENV="production", PUBLIC_BASE_URL="https://help.school.example")
     client = app.test_client()
     ensure_account(app, "lebedev")
     response = sign_in(client, "lebedev", PASSWORD)

@@ -16,7 +16,8 @@ from tests.support.submissions import request_data
 from webapp.extensions import db
 from webapp.mail.outbox import deliver_due
 from webapp.models import SupportRequest
-from webapp.requests import lifecycle
+from webapp.models.types import utc_now
+from webapp.requests import lifecycle, problems
 from webapp.requests.service import submit_request
 from webapp.web.current import current_register
 
@@ -104,6 +105,7 @@ def test_a_request_lives_from_the_form_to_closing_by_each_role(browser, live_ser
 
     head = person("orlova")  # closes it
     open_request(head, number)
+    head.get_by_label("Вопрос решён").check()  # closing asks how the request ended
     click_and_wait(head, "button", "Закрыть обращение")
     assert status_of(head) == "Закрыто"
 
@@ -227,8 +229,11 @@ def test_desk_pages_have_no_accessibility_violations(browser, live_server, app, 
         req = submit_request(current_register(), request_data())
         lifecycle.take_into_work(current_register(), req, "lebedev")
         lifecycle.add_note(current_register(), req, "lebedev", "Внутренняя заметка")
+        problem = problems.declare(current_register(), "orlova", problems.ProblemFacts(
+            title="Не открывается Сферум", public_text="Сбой во всём регионе.", request_types=("journal",),
+            platform=None, started_at=utc_now()))  # fmt: skip
         db.session.commit()
-        request_id = req.id
+        request_id, problem_id = req.id, problem.id
     # axe-core is injected as an inline script: the test's tool, not the page's, so the page's
     # policy is bypassed for it (tests/test_security_headers.py checks the policy itself).
     context = browser.new_context(locale="ru-RU", viewport=viewport, bypass_csp=True)
@@ -244,12 +249,20 @@ def test_desk_pages_have_no_accessibility_violations(browser, live_server, app, 
         for name, path in [("queue", "/app/desk/"), ("register", "/app/desk/?status=all&overdue=y"),
                            ("request", f"/app/desk/r/{request_id}"), ("hotline", "/app/desk/hotline"),
                            ("password", "/app/staff/password"), ("logout", "/app/staff/logout"),
+                           ("people", "/app/desk/people"), ("audit log", "/app/desk/audit"),
+                           ("problems", "/app/desk/problems"), ("problem", f"/app/desk/problems/{problem_id}"),
                            ("staff", "/app/desk/staff/"), ("staff confirm", "/app/desk/staff/lebedev/create")]:  # fmt: skip
             page.goto(live_server.url + path)
             found[name] = axe_violations(page)
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
         click_and_wait(page, "button", "Создать учётную запись")  # from the confirmation above
         found["staff one-time password"] = axe_violations(page)
+        page.goto(f"{live_server.url}/app/desk/people")
+        page.get_by_label("Электронная почта").fill(request_data().contact_email)
+        click_and_wait(page, "button", "Найти обращения")  # the person's requests and the forms
+        assert "Найдено обращений: 1" in page.locator("main").inner_text()
+        found["people found"] = axe_violations(page)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "people found"
         page.goto(f"{live_server.url}/app/desk/hotline")
         click_and_wait(page, "button", "Записать обращение")  # empty: every field complains
         found["hotline with errors"] = axe_violations(page)

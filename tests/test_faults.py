@@ -100,12 +100,13 @@ def test_redis_gone_the_form_and_sign_in_still_work(tmp_path, log_scan, caplog):
         )  # fmt: skip
         ensure_account(app, "lebedev")
         client = app.test_client()
-        assert client.post("/app/form", data=form_data()).status_code == 303
+        # Three different requests: the same filled form sent again would stay one.
+        assert client.post("/app/form", data=form_data(description="Первое")).status_code == 303
         kill_redis()
-        assert client.post("/app/form", data=form_data()).status_code == 303
+        assert client.post("/app/form", data=form_data(description="Второе")).status_code == 303
         signed_in = client.post("/app/staff/login", data={"login": "lebedev", "password": PASSWORD})
         assert signed_in.status_code == 302
-        assert client.post("/app/form", data=form_data()).status_code == 303
+        assert client.post("/app/form", data=form_data(description="Третье")).status_code == 303
     assert rows(app)[0] == 3
     assert "falling back to in-memory storage" in caplog.text
     log_scan.append(rows(app)[2])
@@ -117,7 +118,7 @@ def test_a_restarted_postgresql_costs_no_submission(tmp_path, log_scan):
         client = app.test_client()
         assert client.post("/app/form", data=form_data()).status_code == 303  # a pooled connection
         restart()
-        assert client.post("/app/form", data=form_data()).status_code == 303
+        assert client.post("/app/form", data=form_data(description="Второе")).status_code == 303
         ensure_account(app, "lebedev")
         restart()
         login(client, "lebedev", create=False)
@@ -186,7 +187,8 @@ KILLED_SUBMISSION = textwrap.dedent(
 
     service.next_number = die
     app = create_app({settings!r})
-    data = {{**form_data(), "attachments": [(io.BytesIO(png_bytes()), "a.png"), (io.BytesIO(png_bytes()), "b.png")]}}
+    data = {{**form_data(description="Второе"),
+             "attachments": [(io.BytesIO(png_bytes()), "a.png"), (io.BytesIO(png_bytes()), "b.png")]}}
     app.test_client().post("/app/form", data=data)
     """
 )

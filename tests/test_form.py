@@ -128,7 +128,7 @@ def test_the_form_offers_the_profiles_request_types_with_their_hints(client):
     html = client.get("/app/form").get_data(as_text=True)
     for title, hint in [
         ("Техническая проблема", "не включается камера или звук"),
-        ("Нужна консультация психолога", "обращение увидит только психолог"),
+        ("Нужна консультация психолога", "тревога, трудности с учёбой дома"),
         ("Другое", None),
     ]:
         assert title in html
@@ -200,7 +200,8 @@ def test_too_many_submissions_from_one_address_get_a_friendly_page(make_app):
     client = app.test_client()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
                       client.get("/app/form").get_data(as_text=True)).group(1)  # fmt: skip
-    assert [post(client, csrf_token=token).status_code for _ in range(2)] == [303, 303]
+    assert [post(client, csrf_token=token, description=f"Проблема номер {n}").status_code
+            for n in range(2)] == [303, 303]  # fmt: skip
     response = post(client, author_name="Третий Раз", csrf_token=token)
     html = response.get_data(as_text=True)
     assert response.status_code == 429

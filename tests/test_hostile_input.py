@@ -138,8 +138,8 @@ def test_desk_register_survives_hostile_query_strings(desk, query):
 def test_desk_pagination_links_carry_only_the_filters(make_app):
     app = make_app(DESK_PAGE_SIZE=1)
     author, head = app.test_client(), app.test_client()
-    for _ in range(3):
-        assert author.post("/app/form", data=form_data()).status_code == 303
+    for n in range(3):  # three different requests (the same one sent again would stay one)
+        assert author.post("/app/form", data=form_data(description=f"Проблема номер {n}")).status_code == 303
     login(head, "orlova")
     response = head.get("/app/desk/?status=all&page=2&endpoint=x&_method=POST&_anchor=y&_external=1")
     assert response.status_code == 200

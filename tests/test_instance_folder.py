@@ -28,7 +28,7 @@ SETTING_LINE = re.compile(r"^# ([A-Z][A-Z0-9_]*) = (.+)$", re.MULTILINE)
 # Read from config.py or the environment by create_app, though not a DefaultConfig attribute.
 EXTRA_SETTINGS = {"APP_ENV"}
 # Their defaults depend on where the program lives; the example shows a server's path instead.
-PATH_SETTINGS = {"SITE_DIR", "UPLOAD_DIR"}
+PATH_SETTINGS = {"SITE_DIR", "UPLOAD_DIR", "BACKUP_DIR"}
 DEFAULTS = {key: value for key, value in vars(DefaultConfig).items() if key.isupper()}
 KNOWN_SETTINGS = set(DEFAULTS) | EXTRA_SETTINGS
 

@@ -277,8 +277,10 @@ def test_history_is_only_ever_appended(new_request):
 
 def test_available_actions_follow_role_and_status(new_request):
     req = new_request()
-    assert lifecycle.available_actions(current_school(), "sidorova", req) == {"assign", "note"}
+    assert lifecycle.available_actions(current_school(), "sidorova", req) == {"assign", "note", "close_duplicate"}
     assert lifecycle.available_actions(current_school(), "lebedev", req) == {"take", "note", "answer"}
     in_work(req)
-    assert lifecycle.available_actions(current_school(), "lebedev", req) == {"note", "contact", "answer", "request_extension"}
-    assert lifecycle.available_actions(current_school(), "orlova", req) == {"assign", "note"}
+    # Before an answer, closing is offered for "no contact with the author" only (lifecycle.close).
+    assert lifecycle.available_actions(current_school(), "lebedev", req) == {
+        "note", "contact", "answer", "request_extension", "close", "close_duplicate"}
+    assert lifecycle.available_actions(current_school(), "orlova", req) == {"assign", "note", "close", "close_duplicate"}

@@ -1,4 +1,5 @@
-"""The README's nginx configuration, run by Debian's nginx on loopback in front of the real app:
+"""The nginx site the README installs (deploy/nginx/helpdesk.conf), run by Debian's nginx on
+loopback in front of the real app:
 the site's pages get their own policy, nosniff and HSTS, no version banner, and the app's pages
 keep the app's headers. In Chromium, nothing on the site is blocked by the policy."""
 
@@ -6,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import subprocess
 import urllib.error
@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.live import LiveServer
+from tests.support.nginx import DEPLOY_CONFIG, localize
 from tests.support.private_servers import wait_for_port
 from tests.support.site import PAGES
 from tests.support.submissions import free_port
@@ -24,18 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def readme_server_block() -> str:
-    """The first `server { … }` of the README's nginx example (the HTTPS one)."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    config = re.search(r"```nginx\n(.*?)```", readme, re.S).group(1)
-    return re.search(r"^server \{\n.*?^\}\n", config, re.S | re.M).group(0)
+    """deploy/nginx/helpdesk.conf, the one nginx site of the README (no copy in the README)."""
+    return DEPLOY_CONFIG.read_text(encoding="utf-8")
 
 
 def local_config(block: str, *, port: int, site: Path, app_url: str) -> str:
-    """The README's block on plain HTTP on loopback, with this run's site and app."""
-    block = block.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{port};")
-    block = re.sub(r"^\s*ssl_certificate.*\n", "", block, flags=re.M)
-    block = block.replace("root /opt/helpdesk/build/site;", f"root {site};")
-    return block.replace("proxy_pass http://127.0.0.1:8000;", f"proxy_pass {app_url};")
+    """That site on plain HTTP on loopback (its HTTPS server block only), with this run's site
+    and app (tests/support/nginx.py)."""
+    return localize(block, https_port=None, http_port=port, site=site, app_servers=[app_url.split("://", 1)[1]])
 
 
 @contextlib.contextmanager
@@ -124,3 +121,53 @@ def test_the_site_through_nginx_runs_under_its_policy(page, behind_nginx):
     page.get_by_role("radio", name="Тёмно-синий на голубом", exact=True).check()
     assert page.eval_on_selector("body", "el => getComputedStyle(el).backgroundColor") == "rgb(157, 209, 255)"
     assert blocked == []
+
+
+# Issue 11: three big phone photos through the README's nginx come back as the filled form.
+
+def post_multipart(url: str, files: list[tuple[str, bytes]]):
+    import io
+
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    from tests.support.submissions import form_data
+
+    data = MultiDict(form_data(description="Фото экрана: урок не открывается."))
+    for name, content in files:
+        data.add("attachments", FileStorage(io.BytesIO(content), filename=name))
+    boundary, body = encode_multipart(data)
+    request = urllib.request.Request(url + "/app/form", data=body, method="POST", headers={
+        "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        return urllib.request.urlopen(request, timeout=60)
+    except urllib.error.HTTPError as error:
+        return error
+
+
+def test_three_big_photos_through_nginx_bring_back_the_filled_form(behind_nginx):
+    from tests.support.submissions import field_error, jpeg_bytes
+
+    photo = jpeg_bytes() + b"\x00" * (6 * 1024 * 1024)
+    with post_multipart(behind_nginx, [(f"IMG_{i}.jpg", photo) for i in range(3)]) as response:
+        assert response.status == 422
+        html = response.read().decode("utf-8")
+    assert "больше 5 МБ" in field_error(html, "attachments")
+    assert "Фото экрана: урок не открывается.</textarea>" in html
+
+
+def test_a_body_beyond_nginxs_limit_gets_the_russian_page_with_a_way_back(app, built_site, tmp_path):
+    site = built_site("demo").root
+    app.config["SITE_DIR"] = str(site)
+    with LiveServer(app) as live:
+        port = free_port()
+        block = local_config(readme_server_block(), port=port, site=site, app_url=live.url)
+        assert "client_max_body_size 48m;" in block and "error_page 413 /app/form/too-large;" in block
+        block = block.replace("client_max_body_size 48m;", "client_max_body_size 1m;")  # a small body will do
+        with running_nginx(tmp_path / "nginx", block, port) as url:
+            with post_multipart(url, [("big.jpg", b"\xff\xd8\xff" + b"\x00" * (2 * 1024 * 1024))]) as response:
+                assert response.status == 413
+                html = response.read().decode("utf-8")
+    assert "файлы слишком большие" in html and "кнопкой «Назад»" in html
+    assert "Вернуться к заполненной форме" in html
+    assert "nginx" not in html

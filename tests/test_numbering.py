@@ -57,7 +57,7 @@ def test_concurrent_transactions_never_share_a_number(app):
     """Many connections take numbers at once, including the very first of a new year."""
     results: list[str] = []
     errors: list[BaseException] = []
-    start = threading.Barrier(12)
+    start = threading.Barrier(12, timeout=60)  # a thread that dies must fail the test, not hang it
 
     def take_numbers():
         try:

@@ -116,7 +116,7 @@ def test_two_workers_running_at_once_never_send_the_same_message(make_app):
     try:
         app = make_app(MAIL_PORT=controller.port, OUTBOX_BATCH=3)
         ids = queue(app, 60)
-        start = threading.Barrier(3)
+        start = threading.Barrier(3, timeout=60)
         sent_by_worker: list[int] = []
 
         def worker():

@@ -87,7 +87,7 @@ def test_a_form_sent_back_with_what_was_typed_is_not_cached(client):
 
 
 def test_production_pages_demand_https_from_now_on(make_app):
-    app = make_app(TESTING=False, APP_ENV="production")
+    app = make_app(TESTING=False, APP_ENV="production", PUBLIC_BASE_URL="https://help.school.example")
     client = app.test_client()
     ensure_account(app, "lebedev")
     for path in ("/app/form", "/app/staff/login"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 
 import pytest
 
@@ -234,3 +235,54 @@ def test_utc_offset_is_shown_for_the_schools_zone():
     assert utc_offset("Europe/Kaliningrad", moment) == "UTC+2"
     assert utc_offset("Asia/Kolkata", moment) == "UTC+5:30"
     assert utc_offset("America/St_Johns", moment) == "UTC−3:30"
+
+
+# --- Issue 11: the contacts page, the footer, the form page, promises, answer pages -------------
+
+def test_contacts_name_each_role_once_and_without_nested_brackets(site):
+    from webapp.school.confidentiality import role_in_sentence
+
+    text = site.article("/kontakty/").text
+    for person in (p for p in site.profile.staff if p.public):
+        line = text[text.index(person.name):][:400]
+        assert f"{person.position} ({person.position})" not in line
+        assert not re.search(r"\([^()]*\(", line), line  # no bracket inside a bracket
+        for role_id in person.roles:
+            title = site.profile.role(role_id).title
+            assert title.casefold() == person.position.casefold() or role_in_sentence(title) in line
+
+
+def test_no_english_generator_line_in_the_footer(site):
+    for url in PAGES:
+        page = site.html(url)
+        assert "Made with" not in page and "Material for MkDocs" not in page, url
+
+
+def test_the_form_page_says_it_is_a_help_request_not_a_citizens_appeal(site):
+    article = site.article("/obrashchenie/")
+    act = next(i for i in site.profile.links.items if i.kind == "act")
+    assert act.title in article.text
+    assert "не официальное обращение гражданина" in article.text and "Госуслуги" in article.text
+
+
+def test_confidentiality_promises_on_the_site_come_from_the_access_rules(site):
+    from webapp.school.confidentiality import readers_text
+
+    for rtype in (t for t in site.profile.request_types if t.confidential):
+        readers = readers_text(site.profile, rtype.route_to)
+        for url in ("/poryadok/", "/personalnye-dannye/"):
+            assert f"«{rtype.title}» конфиденциальны: их видят только {readers}." in site.article(url).text, url
+    for url in PAGES:
+        assert "увидит только психолог" not in site.article(url).text
+
+
+def test_answer_pages_are_written_from_the_profiles_platforms(site):
+    from webapp.school.selfhelp import TOPICS
+
+    for topic in TOPICS.values():
+        article = site.article(topic.path)
+        assert topic.title in article.text
+        assert site.profile.support.phone in article.text
+    password = site.article("/pomoshch/parol/").text
+    for platform in site.profile.platforms:
+        assert platform.name in password

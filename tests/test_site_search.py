@@ -94,3 +94,34 @@ def test_search_runs_offline_from_our_own_files(offline_page):
         assert path in server.requested
     assert any(p.startswith("/assets/javascripts/workers/search-stemming.js?worker=search.")
                for p in server.requested)
+
+
+# Issue 11: «ё» and «е» are one letter to search, both ways; families' problems find answer pages.
+
+@pytest.mark.parametrize("with_e, with_yo", [("ребенка", "ребёнка"), ("отсчет", "отсчёт")])
+def test_e_and_yo_find_the_same_pages(browser, site, with_e, with_yo):
+    saying = {u for u in site_pages(site) if with_yo in site.article(u).text}
+    assert saying and not any(with_e in site.article(u).text for u in saying)
+    found = {}
+    for typed in (with_e, with_yo):
+        with SiteServer(site.root) as server:  # a fresh page per spelling: nothing carried over
+            context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.goto(server.url + "/", wait_until="networkidle")
+            found[typed] = search(page, typed)
+            context.close()
+    assert found[with_e] == found[with_yo]
+    assert saying & set(found[with_e]), found
+
+
+@pytest.mark.parametrize("word, answer", [("пароль", "/pomoshch/parol/"), ("камера", "/pomoshch/zvuk-i-kamera/"),
+                                          ("оценки", "/pomoshch/ocenki/"), ("чат", "/pomoshch/chat-klassa/")])
+def test_families_commonest_problems_find_an_answer_page(offline_page, word, answer):
+    page, _, _ = offline_page
+    assert answer in search(page, word)
+
+
+def site_pages(site) -> list[str]:
+    return [f"/{p.parent.relative_to(site.root)}/".replace("/./", "/")
+            for p in site.root.rglob("index.html") if p.parent.name not in ("search", "404")
+            and "<article" in p.read_text(encoding="utf-8")]

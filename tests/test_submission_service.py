@@ -20,7 +20,8 @@ from webapp.extensions import db
 from webapp.requests.notifications import write_message
 from webapp.models import HistoryEntry, OutboxMessage, SupportRequest
 from webapp.requests.service import InvalidRequest, submit_request
-from webapp.web.current import current_register
+from webapp.school.confidentiality import readers_text
+from webapp.web.current import current_register, current_school
 
 UTC = dt.timezone.utc
 # A Tuesday, 10:00 in Yekaterinburg (UTC+5): the demo service is open.
@@ -126,6 +127,11 @@ def test_a_confidential_request_is_flagged_and_its_copy_tells_nothing_personal(a
         for body in (copy.body_text, copy.body_html):
             assert description not in body and "Смирнова" not in body and "+7" not in body
         assert "конфиденциальное" in copy.body_text
+        # Who reads it is said from the access rules, not typed: the routed role and the roles
+        # with view_confidential, as the form and the site say it.
+        readers = readers_text(current_school(), "psychologist")
+        for body in (copy.body_text, copy.body_html):
+            assert f"видят только {readers}" in " ".join(body.split())
 
 
 def test_the_first_history_entry_is_public(app):

@@ -105,6 +105,7 @@ def test_every_code_has_russian_words_and_codes_are_unique():
         for member in family:
             assert member.label and any("а" <= ch <= "я" for ch in member.label.lower()), member
     assert all(member.task for member in Clock)
-    internal = {Event.NOTE, Event.CONTACT_CALL, Event.CONTACT_EMAIL}
+    internal = {Event.NOTE, Event.CONTACT_CALL, Event.CONTACT_EMAIL, Event.ANONYMISED, Event.RATED,
+                Event.PROBLEM_UNLINKED}
     assert {e for e in Event if e.public_label is None} == internal  # never shown to the author
     assert RequestStatus("in_work") is RequestStatus.IN_WORK and RequestStatus.IN_WORK == "in_work"

@@ -21,6 +21,9 @@ class DefaultConfig:
     SCHOOL_PROFILE: str | None = None
     # The built help site (mkdocs build) that the app serves at "/".
     SITE_DIR = str(ROOT / "build" / "site")
+    # How long browsers may keep the site's pages and unhashed files (seconds); Material's
+    # fingerprinted assets are kept for a year whatever this says.
+    SITE_MAX_AGE = 600
     # Everything the app itself serves lives under this prefix, on the site's origin.
     APP_PREFIX = "/app"
 
@@ -56,16 +59,32 @@ class DefaultConfig:
     # pass proves a staff letter without the reply token; unset: no such header is believed.
     MAILBOX_TRUSTED_AUTHSERV_ID: str | None = None
 
-    # Links in e-mails (the private status page) are built from this address.
+    # Links in e-mails (the private status page) are built from this address. In production it
+    # must be https (the session cookie is Secure), unless ALLOW_PLAIN_HTTP says otherwise.
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # A closed network without TLS: production runs on plain http with Secure cookies and HSTS
+    # off, and says so in the log at every start. Anyone on that network can read the cookies.
+    ALLOW_PLAIN_HTTP = False
+    # GET /app/health answers 503 when the oldest due e-mail has waited longer than this, when
+    # no outbox worker reported for this long, or (with IMAP_HOST) no mailbox fetch did (seconds).
+    HEALTH_OUTBOX_DELAY_SECONDS = 900
+    HEALTH_WORKER_SILENCE_SECONDS = 300
+    HEALTH_MAILBOX_SILENCE_SECONDS = 1800
     # Attachments of requests; outside every served folder.
     UPLOAD_DIR = str(ROOT / "instance" / "uploads")
+    # `flask --app wsgi data backup` writes here unless given a folder, and keeps the newest N.
+    BACKUP_DIR = str(ROOT / "instance" / "backups")
+    BACKUP_KEEP = 14
     # Outbox delivery: batch size, retries with growing delays, then "failed".
     OUTBOX_BATCH = 20
     OUTBOX_MAX_ATTEMPTS = 10
     OUTBOX_RETRY_SECONDS = 60  # first delay; doubles with every failed attempt
     OUTBOX_RETRY_MAX_SECONDS = 3600
     OUTBOX_POLL_SECONDS = 5  # how often `outbox work` looks for due mail
+    # How long a worker holds the messages it took; those of a worker that died are sent by
+    # another after this. 0: long enough for a whole batch to time out (60 + 4 × MAIL_TIMEOUT ×
+    # OUTBOX_BATCH seconds).
+    OUTBOX_LEASE_SECONDS = 0
     # Number of reverse proxies (nginx) in front of the app whose X-Forwarded-For to trust.
     PROXY_COUNT = 0
 
@@ -95,12 +114,19 @@ class DefaultConfig:
     PASSWORD_HASH_MEMORY_KIB = 64 * 1024
     PASSWORD_HASH_PARALLELISM = 4
     WTF_CSRF_TIME_LIMIT = None  # a family may keep the form open for a long time
+    # Over HTTPS Flask-WTF would also demand a same-site Referer, which privacy settings and
+    # extensions leave out: the form could never be sent. The token protects the form; an Origin
+    # header, when the browser sends one, must be ours (webapp/web/guards.py, refuse_foreign_origin).
+    WTF_CSRF_SSL_STRICT = False
 
     # The app's log (stderr): DEBUG, INFO, WARNING or ERROR. INFO records each request's number,
     # type and route and each staff action, never a person's name, contacts or text.
     LOG_LEVEL = "INFO"
 
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # The largest body read. Well above three 5 MB files, so that three big phone photos still
+    # arrive and the form comes back with what was typed and a message at the files (nginx's
+    # client_max_body_size in the README is the same).
+    MAX_CONTENT_LENGTH = 48 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

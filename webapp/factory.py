@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import accounts, config
+from . import accounts, config, site_files
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .extensions import mail as mail_extension  # `mail` would clash with the webapp.mail package
 from .formatting import local_datetime
@@ -27,11 +27,20 @@ from .requests import notifications
 from .requests.context import Register
 from .school import SchoolProfile, load_profile
 from .vocabulary import TEMPLATE_NAMES
+from .web.audit import record_access
 from .web.current import PROFILE_KEY, REGISTER_KEY
-from .web.guards import RowIdConverter, refuse_nul_bytes
+from .web.guards import RowIdConverter, refuse_foreign_origin, refuse_nul_bytes
 from .web.links import EmailLinks
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+PLAIN_HTTP_REFUSAL = (
+    "PUBLIC_BASE_URL «{url}» начинается с http://: в рабочем режиме программа работает только по "
+    "HTTPS. Cookie сеанса помечена Secure, и браузер не вернёт её по http — каждая отправка формы "
+    "заканчивалась бы сообщением «Страница с формой устарела». Что сделать: настройте TLS в nginx "
+    "(deploy/nginx/helpdesk.conf) и укажите PUBLIC_BASE_URL=https://…; или, только в закрытой сети "
+    "без TLS, задайте ALLOW_PLAIN_HTTP=true (cookie будут передаваться без защиты, об этом при "
+    "каждом запуске пишется предупреждение в журнал); на своём компьютере — APP_ENV=development."
+)
 
 
 def create_app(test_config: dict | None = None, *, instance_path: Path | None = None) -> Flask:
@@ -51,13 +60,16 @@ def create_app(test_config: dict | None = None, *, instance_path: Path | None = 
         app.config.update(test_config)
     finish_config(app)
     configure_logging(app)
+    warn_plain_http(app)
     configure_password_hashing(app)
 
     profile = load_profile(app.config["SCHOOL_PROFILE"])
     app.extensions[PROFILE_KEY] = profile
     if not app.config["MAIL_DEFAULT_SENDER"]:
         app.config["MAIL_DEFAULT_SENDER"] = default_sender(profile.support.name, profile.support.email)
+        app.extensions["mail_sender_from_profile"] = True  # `doctor` points it out
     serve_static(app)
+    site_files.serve_site(app)
     trust_proxy(app)
     register_extensions(app)
     register_blueprints(app)
@@ -98,21 +110,22 @@ def load_environment(app: Flask) -> None:
 def finish_config(app: Flask) -> None:
     """Derive settings that depend on others, and refuse an unsafe production setup."""
     production = app.config["APP_ENV"] == "production" and not app.testing
-    if production and app.config["SECRET_KEY"] == config.DEMO_SECRET_KEY:
+    if production and app.config["SECRET_KEY"] in (config.DEMO_SECRET_KEY, "", None):
         raise config.ConfigError(
             "SECRET_KEY не задан: в рабочем режиме нельзя запускаться с демонстрационным ключом. "
             "Задайте переменную окружения SECRET_KEY (длинная случайная строка)."
         )
-    if production:
-        app.config["SESSION_COOKIE_SECURE"] = True
-        app.config["REMEMBER_COOKIE_SECURE"] = True
-
     base = urlsplit(app.config["PUBLIC_BASE_URL"] or "")
     if base.scheme not in ("http", "https") or not base.netloc:
         raise config.ConfigError(
             f"PUBLIC_BASE_URL «{app.config['PUBLIC_BASE_URL']}» не подходит: нужен полный адрес "
             "сайта, например https://help.school.ru (из него строятся ссылки в письмах)."
         )
+    if production and base.scheme == "http" and not app.config["ALLOW_PLAIN_HTTP"]:
+        raise config.ConfigError(PLAIN_HTTP_REFUSAL.format(url=app.config["PUBLIC_BASE_URL"]))
+    if production and not (base.scheme == "http" and app.config["ALLOW_PLAIN_HTTP"]):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
 
     url = app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'helpdesk.sqlite3'}"
     if url.startswith(("postgres://", "postgresql://")):
@@ -149,6 +162,16 @@ def configure_logging(app: Flask) -> None:
             handler.setFormatter(logging.Formatter(LOG_FORMAT))
             handler._webapp_handler = True
             logger.addHandler(handler)
+
+
+def warn_plain_http(app: Flask) -> None:
+    """A production install on plain http (ALLOW_PLAIN_HTTP) says so at every start, loudly."""
+    production = app.config["APP_ENV"] == "production" and not app.testing
+    if production and urlsplit(app.config["PUBLIC_BASE_URL"]).scheme == "http":
+        logging.getLogger("webapp").warning(
+            "ВНИМАНИЕ: рабочий режим без HTTPS (ALLOW_PLAIN_HTTP): cookie сеанса и пароли "
+            "сотрудников передаются по сети открытым текстом. Допустимо только в закрытой сети."
+        )
 
 
 def configure_password_hashing(app: Flask) -> None:
@@ -209,24 +232,38 @@ def _sqlite_pragmas(dbapi_connection, _record, *, busy_ms: int) -> None:
 
 
 def register_request_guards(app: Flask) -> None:
-    """What no browser sends stops before the views: NUL bytes, row ids beyond the columns."""
+    """What no browser sends stops before the views: NUL bytes, row ids beyond the columns, a
+    form posted from another site's page."""
     app.before_request(refuse_nul_bytes)
+    app.before_request(refuse_foreign_origin)
 
 
 def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .desk import bp as desk_bp
+    from .desk import oversight_bp, problems_bp
+    from .health import bp as health_bp
+    from .privacy import bp as privacy_bp
+    from .problems import public_bp as problems_public_bp
     from .public import bp as public_bp
+    from .rating import bp as rating_bp
     from .site_files import bp as site_bp
     from .staff import bp as staff_bp
 
     prefix = app.config["APP_PREFIX"]
     app.url_map.converters["id"] = RowIdConverter  # before the rules that use it
     app.register_blueprint(public_bp, url_prefix=prefix)
+    app.register_blueprint(health_bp, url_prefix=prefix)
+    app.register_blueprint(rating_bp, url_prefix=prefix)
     app.register_blueprint(auth_bp, url_prefix=f"{prefix}/staff")
     app.register_blueprint(desk_bp, url_prefix=f"{prefix}/desk")
+    app.register_blueprint(oversight_bp, url_prefix=f"{prefix}/desk")
+    app.register_blueprint(privacy_bp, url_prefix=f"{prefix}/desk")
+    app.register_blueprint(problems_bp, url_prefix=f"{prefix}/desk")
+    app.register_blueprint(problems_public_bp, url_prefix=prefix)
     app.register_blueprint(staff_bp, url_prefix=f"{prefix}/desk/staff")
     app.register_blueprint(site_bp)  # last: it catches every other path
+    app.after_request(record_access)  # the audit log of the desk's pages (webapp/web/audit.py)
 
 
 def register_commands(app: Flask) -> None:
@@ -259,7 +296,7 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 )
-PRIVATE_AREAS = ("desk", "staff", "auth")  # blueprints whose pages show personal data
+PRIVATE_AREAS = ("desk", "staff", "auth", "oversight", "privacy", "problems")  # pages with personal data
 
 
 def register_security_headers(app: Flask) -> None:

@@ -96,6 +96,54 @@ class ClockState(Code):
     OVERDUE = "overdue", "просрочено"
 
 
+class ClockOutcome(Code):
+    """How a clock ended or stands, kept on the record (issue 12): a clock missed and then done
+    stays "met late" — it never turns into a plain "done"."""
+
+    MET = "met", "выполнено в срок"
+    MET_LATE = "met_late", "выполнено с опозданием"
+    RUNNING = "running", "идёт"
+    BREACHED = "breached", "просрочено и не выполнено"
+    NOT_STARTED = "not_started", "ещё не начался"
+    NOT_COUNTED = "not_counted", "не учитывается: обращение — дубликат"
+    DONE = "done", "выполнено (время не записано)"  # requests closed before outcomes were kept
+
+
+class ClosingOutcome(Code):
+    """Why a request was closed: asked when it is closed (issue 12). `public_label` is the
+    author's words in the closing letter and on the status page."""
+
+    public_label: str
+    __extras__ = ("public_label",)
+
+    RESOLVED = "resolved", "вопрос решён", "вопрос решён"
+    NOT_RESOLVED = "not_resolved", "вопрос не решён", "решить вопрос не удалось"
+    NO_CONTACT = "no_contact", "не удалось связаться с автором", "не удалось с вами связаться"
+    DUPLICATE = "duplicate", "дубликат другого обращения", "это повтор другого вашего обращения"
+
+    @classmethod
+    def chosen_at_close(cls) -> tuple[ClosingOutcome, ...]:
+        """What the closing form offers; a duplicate is closed by its own action."""
+        return (cls.RESOLVED, cls.NOT_RESOLVED, cls.NO_CONTACT)
+
+
+class Rating(Code):
+    """The author's answer to «Помог ли ответ?»: three faces, the fastest to tap on a phone.
+    `score` orders them (1 the worst); the profile's `satisfaction.low_score` marks the low ones."""
+
+    score: int
+    face: str
+    __extras__ = ("score", "face")
+
+    NO = "no", "не помог", 1, "☹"
+    PARTLY = "partly", "помог отчасти", 2, "😐"
+    YES = "yes", "помог", 3, "☺"
+
+    @classmethod
+    def at_most(cls, score: int) -> tuple[Rating, ...]:
+        return tuple(member for member in cls if member.score <= score)
+
+
 class Event(Code):
     """A line of a request's history. `label` is the desk's; `public_label` is what the author
     reads on the status page (None: the event is internal and never shown to the author)."""
@@ -117,6 +165,12 @@ class Event(Code):
     CLOSED = "closed", "закрыто", "Обращение закрыто"
     REOPENED = "reopened", "открыто снова", "Обращение открыто снова"
     AUTHOR_LETTER = "author_letter", "письмо автора", "Получено ваше письмо"
+    RATED = "rated", "оценка автора"
+    ANONYMISED = "anonymised", "сведения о человеке удалены"
+    ANSWER_OF_MAIN = "answer_of_main", "ответ по основному обращению", "Ответ дан по основному обращению"
+    PROBLEM_LINKED = "problem_linked", "связано с известной проблемой", "Служба уже знает об этой проблеме и занимается ею"
+    PROBLEM_UNLINKED = "problem_unlinked", "связь с известной проблемой снята"
+    PROBLEM_ANSWER = "problem_answer", "ответ по известной проблеме", "Проблема решена: служба ответила всем, кто о ней писал"
 
     @classmethod
     def public_label_of(cls, code: str) -> str:
@@ -137,6 +191,7 @@ class Action(Code):
     REQUEST_EXTENSION = "request_extension", "попросить продлить срок"
     DECIDE_EXTENSION = "decide_extension", "решить, продлевать ли срок"
     CLOSE = "close", "закрыть обращение"
+    CLOSE_DUPLICATE = "close_duplicate", "закрыть обращение как дубликат"
     REOPEN = "reopen", "открыть обращение снова"
 
 
@@ -162,6 +217,7 @@ class Permission(Code):
     APPROVE_EXTENSIONS = "approve_extensions", "согласовывать продление срока"
     ANSWER = "answer", "брать обращения в работу и отвечать"
     MANAGE_STAFF = "manage_staff", "вести учётные записи сотрудников"
+    DECLARE_PROBLEMS = "declare_problems", "объявлять известные проблемы и отвечать по ним всем сразу"
 
 
 class AccountState(Code):
@@ -191,6 +247,9 @@ class MailKind(Code):
     EXTENSION_REQUESTED = "extension_requested", "просьба продлить срок", "staff", "system"
     SLA_BREACH = "sla_breach", "нарушение срока", "staff", "system"
     AUTHOR_REPLIED = "author_replied", "письмо автора специалисту", "staff", "system"
+    REQUEST_CLOSED = "request_closed", "обращение закрыто", "author", "system"
+    MONTHLY_REPORT = "monthly_report", "отчёт за месяц", "staff", "system"
+    PROBLEM_RESOLVED = "problem_resolved", "решение известной проблемы", "author", "person"
 
 
 class LetterOutcome(Code):
@@ -208,13 +267,46 @@ class OutboxStatus(Code):
     SENDING = "sending", "отправляется"
     SENT = "sent", "отправлено"
     FAILED = "failed", "не отправлено"
+    CANCELLED = "cancelled", "отменено: сведения о человеке удалены"
+
+
+class Anonymisation(Code):
+    """Why a request's personal data was removed (152-ФЗ art. 21: on the end of the term or on
+    withdrawal of consent); what stays is listed in webapp/retention/anonymise.py."""
+
+    RETENTION = "retention", "истёк срок хранения"
+    WITHDRAWAL = "withdrawal", "автор отозвал согласие"
+
+
+class AuditedPage(Code):
+    """Pages and actions of the desk that the audit log names (the log keeps the endpoint).
+
+    `personal` is "yes" when the page shows a person's data (names, contacts, descriptions)."""
+
+    personal: str
+    __extras__ = ("personal",)
+
+    QUEUE = "desk.queue", "реестр обращений", "yes"
+    REQUEST_PAGE = "desk.request_page", "страница обращения", "yes"
+    ACT = "desk.act", "действие с обращением", "yes"
+    ATTACHMENT = "desk.attachment", "вложение обращения", "yes"
+    HOTLINE = "desk.hotline", "запись обращения по телефону", "yes"
+    CONTROL = "oversight.control", "контроль исполнения", "yes"
+    REPORTS = "oversight.reports", "отчёты", "yes"
+    EXPORT = "oversight.export_file", "выгрузка отчёта или реестра", "yes"
+    PEOPLE = "privacy.people", "поиск сведений о человеке", "yes"
+    PERSON_EXPORT = "privacy.person_export", "выгрузка сведений о человеке", "yes"
+    PERSON_ANONYMISE = "privacy.person_anonymise", "удаление сведений о человеке", "yes"
+    AUDIT = "privacy.audit", "журнал доступа", "no"
 
 
 # Handed to every template (webapp/factory.py), so a page compares and titles codes by name.
 TEMPLATE_NAMES = {
     cls.__name__: cls
     for cls in (
-        RequestStatus, AuthorRole, Channel, Clock, ClockState, Event, Action, ContactMethod,
-        Actor, Permission, AccountState, MailKind, LetterOutcome, OutboxStatus,
+        RequestStatus, AuthorRole, Channel, Clock, ClockState, ClockOutcome, ClosingOutcome, Rating,
+        Event, Action, ContactMethod,
+        Actor, Permission, AccountState, MailKind, LetterOutcome, OutboxStatus, Anonymisation,
+        AuditedPage,
     )
 }  # fmt: skip

@@ -2,7 +2,10 @@
  *
  * The app's form page, opened with ?embed=1 inside an iframe, posts
  *   {type: "helpdesk-form-height", height: <pixels>}
- * to its parent whenever its height changes. Only messages from our own origin and from the
+ * to its parent whenever its height changes, and
+ *   {type: "helpdesk-form-show", top: <pixels from the frame's top>}
+ * when a page opens whose part must be seen (the number of a sent request, the errors): the page
+ * scrolls so that part is in view. Only messages from our own origin and from the
  * form's own frame are obeyed; a form that loaded before this script is measured directly. Without JavaScript the frame keeps its CSS height and scrolls,
  * and the page's plain link opens the form on its own page.
  */
@@ -19,12 +22,24 @@
     frame.style.height = Math.min(height, MAX_HEIGHT) + "px";
   }
 
+  function show(frame, value) {
+    var top = Math.floor(Number(value));
+    if (!isFinite(top) || top < 0) return;
+    var target = frame.getBoundingClientRect().top + window.scrollY + Math.min(top, MAX_HEIGHT);
+    // Leave room for the theme's fixed header above the part shown.
+    var header = document.querySelector(".md-header");
+    var room = (header ? header.getBoundingClientRect().height : 0) + 8;
+    window.scrollTo(window.scrollX, Math.max(0, target - room));
+  }
+
   function onMessage(event) {
     var data = event.data;
     if (event.origin !== window.location.origin) return;
-    if (!data || data.type !== "helpdesk-form-height") return;
+    if (!data || (data.type !== "helpdesk-form-height" && data.type !== "helpdesk-form-show")) return;
     for (var i = 0; i < frames.length; i++) {
-      if (frames[i].contentWindow === event.source) setHeight(frames[i], data.height);
+      if (frames[i].contentWindow !== event.source) continue;
+      if (data.type === "helpdesk-form-height") setHeight(frames[i], data.height);
+      else show(frames[i], data.top);
     }
   }
 

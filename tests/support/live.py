@@ -7,9 +7,30 @@ import threading
 from werkzeug.serving import make_server
 
 
+def _closed_before_sent(app):
+    """Read each response body to the end and close it before the server writes a byte.
+
+    Werkzeug's development server skips the body's close() when the browser drops the
+    connection mid-response (a reload while a file is sent), leaving the file for the garbage
+    collector: an unclosed-file warning that pytest turns into a failure of whichever test runs
+    next. Buffering keeps the served bytes and headers unchanged; the bodies here are small.
+    """
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
+
+
 class LiveServer:
     def __init__(self, app, host: str = "127.0.0.1"):
-        self._server = make_server(host, 0, app, threaded=True)
+        self._server = make_server(host, 0, _closed_before_sent(app), threaded=True)
         self.url = f"http://{host}:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

@@ -57,7 +57,7 @@ def live(life: dict) -> dict:
     post_action(dispatcher, page, "assign", {"assign-assignee": SPECIALIST})
     post_action(specialist, page, "take")
     post_action(specialist, page, "answer", {"answer-text": ANSWER})
-    post_action(specialist, page, "close")
+    post_action(specialist, page, "close", {"close-outcome": "resolved"})
     logout(specialist)
     logout(dispatcher)
     deliver_due(app)

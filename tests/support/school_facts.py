@@ -23,7 +23,7 @@ from webapp.school.sitegen import hours_text, minutes_text
 # `staff` and the titles of `roles` are added by `profile_facts` itself, in several spellings.)
 HIDDEN_KEYS = {
     "id", "route_to", "roles", "permissions", "days", "clock", "kind", "notify", "head_role",
-    "staff", "public", "confidential", "file", "calendar", "start", "end",
+    "staff", "public", "confidential", "file", "calendar", "start", "end", "self_help",
 }  # fmt: skip
 
 # The product's own words, said to every school: the author's roles, the form's e-mail field and

@@ -4,7 +4,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..extensions import db
 from ..mailbox.fetch import MailboxError, fetch_answers
+from ..models.marks import MAILBOX_FETCH, record_run
 from ..vocabulary import LetterOutcome
 from ..web.current import current_register
 
@@ -17,6 +19,7 @@ def fetch_command() -> None:
     try:
         report = fetch_answers(current_register(), current_app.config)
     except MailboxError as exc:
+        record_run(db.session, MAILBOX_FETCH, ok=False, summary=str(exc))
         click.echo(f"Ошибка: {exc}", err=True)
         raise click.exceptions.Exit(1) from None
     answered = report.with_status(LetterOutcome.ANSWERED)
@@ -36,3 +39,4 @@ def fetch_command() -> None:
     if already:
         summary += f"; отмечено как обработанные раньше: {len(already)}"
     click.echo(summary + ".")
+    record_run(db.session, MAILBOX_FETCH, ok=True, summary=summary)

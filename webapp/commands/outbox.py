@@ -14,14 +14,17 @@ from flask.cli import AppGroup
 from ..extensions import db
 from ..formatting import local_datetime
 from ..mail.outbox import DeliveryReport, deliver_due, failed_messages, requeue
+from ..models.marks import OUTBOX_WORKER, record_run
 from ..models.types import utc_now
 from ..requests.escalation import check_breaches
 from ..vocabulary import MailKind
 from ..web.current import current_register, current_school
+from .data import purge_expired
 from .uploads import clean_uploads
 
 log = logging.getLogger(__name__)
 UPLOAD_CLEANUP_SECONDS = 3600  # files of failed submissions are removed a day later anyway
+PURGE_SECONDS = 24 * 3600  # the retention rule counts in days: once a day is on time
 
 outbox = AppGroup("outbox", help="Отправка писем из очереди (outbox).")
 
@@ -31,6 +34,7 @@ outbox = AppGroup("outbox", help="Отправка писем из очеред�
 def send_command(limit: int) -> None:
     """Отправить письма, которым пришёл срок, и выйти (для cron или таймера systemd)."""
     report = deliver_due(current_app._get_current_object(), limit=limit)
+    _mark_run(report)
     _print_report(report)
     if report.server_unreachable:
         raise SystemExit(1)
@@ -46,7 +50,7 @@ def work_command(interval: float | None, sla_every: float) -> None:
     """Отправлять письма постоянно, пока процесс не остановят (Ctrl-C, SIGTERM)."""
     app = current_app._get_current_object()
     pause = interval if interval is not None else app.config["OUTBOX_POLL_SECONDS"]
-    next_sla_check = next_upload_cleanup = time.monotonic()
+    next_sla_check = next_upload_cleanup = next_purge = time.monotonic()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -59,12 +63,16 @@ def work_command(interval: float | None, sla_every: float) -> None:
         if time.monotonic() >= next_upload_cleanup:
             next_upload_cleanup = time.monotonic() + UPLOAD_CLEANUP_SECONDS
             _clean_uploads()
+        if time.monotonic() >= next_purge:
+            next_purge = time.monotonic() + PURGE_SECONDS
+            _purge()
         try:
             report = deliver_due(app)
         except Exception as exc:  # the database restarting, say: keep the worker alive
             log.exception("outbox delivery round failed")
             click.echo(f"Ошибка при отправке, повтор через {pause:g} с: {exc}", err=True)
         else:
+            _mark_run(report)
             if report.sent or report.errors:
                 _print_report(report)
         stop.wait(pause)
@@ -107,12 +115,34 @@ def retry_command(ids: tuple[int, ...], everything: bool) -> None:
     click.echo(f"Возвращено в очередь писем: {count}")
 
 
+def _mark_run(report: DeliveryReport) -> None:
+    """For /app/health and doctor: this worker ran now (counts only); never stops the mail."""
+    summary = f"sent={report.sent} retried={report.retried} failed={report.failed}"
+    try:
+        record_run(db.session, OUTBOX_WORKER, ok=not report.server_unreachable, summary=summary)
+    except Exception:  # the database going away between delivery and the mark
+        db.session.rollback()
+        log.exception("recording the worker's run failed")
+
+
 def _clean_uploads() -> None:
     try:
         clean_uploads()
     except Exception:  # a full or unreadable folder must not stop the mail
         db.session.rollback()
         log.exception("uploads cleanup failed")
+
+
+def _purge() -> None:
+    """The retention rule, once a day; a failure here must not stop the delivery of mail."""
+    try:
+        result = purge_expired()
+    except Exception:
+        db.session.rollback()
+        log.exception("retention purge failed")
+    else:
+        if result.numbers:
+            click.echo(f"Срок хранения истёк, обезличено обращений: {len(result.numbers)}.")
 
 
 def _check_deadlines() -> None:

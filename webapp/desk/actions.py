@@ -12,12 +12,18 @@ from dataclasses import dataclass
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
+import sqlalchemy as sa
+
+from ..extensions import db
 from ..models import SupportRequest
+from ..models.types import utc_now
 from ..requests import access, lifecycle
+
 from ..requests.context import Register
 from ..school import SchoolProfile
 from ..vocabulary import Action
 from . import forms
+from .listing import parse_number
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,28 @@ def assignee_choices(profile: SchoolProfile, req: SupportRequest, form: forms.As
     ]
 
 
+def assignee_choices_routed_first(profile: SchoolProfile, req: SupportRequest, form: forms.AssignForm) -> None:
+    """The routed role's specialists first (suggested), then everyone else who may take it."""
+    assignee_choices(profile, req, form)
+    first, *rest = form.assignee.choices
+    routed = [c for c in rest if req.routed_role in profile.staff_member(c.value).roles]
+    others = [c for c in rest if c not in routed]
+    form.assignee.choices = [first] + [
+        SelectChoice(c.value, f"{c.label} (роль обращения)") for c in routed
+    ] + others
+
+
+def _original(reg: Register, req: SupportRequest, me: str, typed: str) -> SupportRequest | None:
+    """The request a duplicate repeats, by its number as typed; None if absent or not visible."""
+    number = parse_number(reg.profile, typed or "", utc_now())
+    if number is None:
+        return None
+    found = db.session.scalar(sa.select(SupportRequest).where(SupportRequest.number == number))
+    if found is None or not access.can_view(reg.profile, me, found):
+        return None
+    return found
+
+
 def _new_due(reg: Register, form: forms.ExtensionForm):
     return forms.school_time(reg.profile, form.new_due.data)
 
@@ -44,7 +72,7 @@ ACTIONS: dict[str, DeskAction] = {
     "assign": DeskAction(
         Action.ASSIGN, forms.AssignForm,
         lambda reg, req, me, f: lifecycle.assign(reg, req, me, f.assignee.data),
-        "Обращение передано специалисту.", prepare=assignee_choices,
+        "Обращение передано специалисту.", prepare=assignee_choices_routed_first,
     ),
     "take": DeskAction(
         Action.TAKE, forms.ActionForm,
@@ -82,9 +110,14 @@ ACTIONS: dict[str, DeskAction] = {
         "Решение о сроке записано.",
     ),
     "close": DeskAction(
-        Action.CLOSE, forms.ActionForm,
-        lambda reg, req, me, f: lifecycle.close(reg, req, me),
-        "Обращение закрыто.",
+        Action.CLOSE, forms.CloseForm,
+        lambda reg, req, me, f: lifecycle.close(reg, req, me, f.outcome.data),
+        "Обращение закрыто. Автору отправлено письмо.",
+    ),
+    "duplicate": DeskAction(
+        Action.CLOSE_DUPLICATE, forms.DuplicateForm,
+        lambda reg, req, me, f: lifecycle.close_as_duplicate(reg, req, me, _original(reg, req, me, f.number.data)),
+        "Обращение закрыто как дубликат.",
     ),
     "reopen": DeskAction(
         Action.REOPEN, forms.ReopenForm,

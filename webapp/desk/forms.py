@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from ..requests.lifecycle import MAX_TEXT
 from ..formatting import to_local
 from ..school import SchoolProfile
-from ..vocabulary import ContactMethod
+from ..vocabulary import ClosingOutcome, ContactMethod
 from ..web.current import current_school
 from ..web.forms import RequestFields, RussianForm
 
@@ -66,12 +66,33 @@ class FilterForm(RussianForm):
     status = SelectField("Статус", validate_choice=False)
     request_type = SelectField("Вид", validate_choice=False)
     assignee = SelectField("Специалист", validate_choice=False)
-    overdue = BooleanField("Только просроченные")
+    overdue = BooleanField("Просрочены сейчас")
+    missed = BooleanField("Срок пропускался когда-либо")
+    due_soon = BooleanField("Срок истекает в течение получаса")
     extension = BooleanField("Ждут решения о сроке")
+    low_rating = BooleanField("Низкая оценка автора")
 
 
 class ActionForm(RussianForm):
-    """A button with nothing to fill in: take into work, close."""
+    """A button with nothing to fill in: take into work."""
+
+
+class CloseForm(RussianForm):
+    """Closing asks how the request ended (issue 12); the author is told by e-mail."""
+
+    outcome = RadioField(
+        "Чем закончилось обращение",
+        choices=[SelectChoice(o.value, o.label.capitalize()) for o in ClosingOutcome.chosen_at_close()],
+        validators=[InputRequired("Выберите, чем закончилось обращение.")],
+    )
+
+
+class DuplicateForm(RussianForm):
+    number = StringField(
+        "Номер обращения, которое повторяет это",
+        validators=[DataRequired("Укажите номер обращения, например 2026-00042."), Length(max=30)],
+        render_kw={"autocomplete": "off", "inputmode": "numeric"},
+    )
 
 
 class AssignForm(RussianForm):

@@ -3,7 +3,8 @@
 Every filter maps onto an index of `support_request` (see the model's `__table_args__`):
 status → (status, received_at); type → (request_type, status, received_at); specialist →
 (assignee, status, received_at); a specialist's own view → (routed_role, status, received_at);
-overdue → (status, <clock>_due); a name → author_key; a number → the unique number.
+overdue → (status, <clock>_due); missed at any time → (missed, received_at) with the overdue
+ones; a name → author_key; a number → the unique number.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ..deadlines.outcomes import due_soon_clause, missed_clause, next_due_expression
 from ..deadlines.sla import overdue_clause
 from ..extensions import db
 from ..models import SupportRequest
 from ..models.requests import search_key
 from ..requests import access
 from ..requests.numbering import format_number, numbering_year
+from ..requests.satisfaction import low_clause
 from ..school import SchoolProfile
 from ..vocabulary import RequestStatus
 
@@ -27,6 +30,8 @@ from ..vocabulary import RequestStatus
 COUNT_CAP = 10_000
 STATUS_FILTERS = ("open", "all", *RequestStatus.codes())
 UNASSIGNED = "none"
+# Lists of requests still running: ordered by the nearest deadline, not by arrival.
+ACTION_ORDERED = ("open", *RequestStatus.open())
 
 _NUMBER = re.compile(r"№?\s*(\d{4})\s*[-–/]\s*(\d{1,6})")
 _SHORT_NUMBER = re.compile(r"№?\s*(\d{1,6})")
@@ -39,6 +44,9 @@ class Filters:
     assignee: str = ""  # a staff id, UNASSIGNED, or "" for anyone
     overdue: bool = False
     extension: bool = False  # only those waiting for the head's decision on a longer term
+    missed: bool = False  # some clock missed at any time (on record, or overdue now)
+    due_soon: bool = False  # some running clock falls due within the next 30 minutes
+    low_rating: bool = False  # the author's rating is low by the profile's threshold
     q: str = ""
 
 
@@ -102,8 +110,17 @@ def register_query(
         query = query.where(overdue_clause(now))
     if filters.extension:
         query = query.where(r.extension_due.is_not(None))
+    if filters.missed:
+        query = query.where(missed_clause(now))
+    if filters.due_soon:
+        query = query.where(due_soon_clause(now))
+    if filters.low_rating:
+        query = query.where(low_clause(profile))
     if filters.q.strip():
         query = query.where(_search_clause(profile, filters.q, now))
+    if filters.status in ACTION_ORDERED:
+        # What needs action first: overdue now, then the nearest deadline (issue 12).
+        return query.order_by(next_due_expression().asc(), r.received_at.desc(), r.id.desc())
     return query.order_by(r.received_at.desc(), r.id.desc())
 
 

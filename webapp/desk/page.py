@@ -42,6 +42,9 @@ def read_filters(form: FilterForm) -> Filters:
         assignee=form.assignee.data or "",
         overdue=bool(form.overdue.data),
         extension=bool(form.extension.data),
+        missed=bool(form.missed.data),
+        due_soon=bool(form.due_soon.data),
+        low_rating=bool(form.low_rating.data),
         q=q,
     )
 

@@ -22,6 +22,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy.exc import OperationalError
 
+from ..deadlines.outcomes import describe_late, nearest_clock, outcomes
 from ..deadlines.sla import clock_states
 from ..extensions import db
 from ..models import Attachment, SupportRequest
@@ -29,6 +30,8 @@ from ..models.types import utc_now
 from ..requests import access
 from ..requests.lifecycle import LifecycleError, NotPermitted, available_actions
 from ..requests.service import InvalidRequest, register_request
+from ..requests.similar import similar_earlier
+from ..vocabulary import RequestStatus
 from ..web.current import current_register, current_school
 from ..web.faults import DATABASE_BUSY
 from ..web.staff_pages import staff_context
@@ -64,7 +67,7 @@ def queue():
         error_out=False, count=False,
     )  # fmt: skip
     page.total = capped_count(query)
-    rows = [(req, clock_states(profile, req, now)) for req in page.items]
+    rows = [(req, clock_states(profile, req, now), nearest_clock(req)) for req in page.items]
     args = {name: request.args[name] for name in form.data if request.args.get(name)}
     return render_template(
         "desk/queue.html", form=form, page=page, rows=rows, args=args, count_cap=COUNT_CAP
@@ -162,10 +165,18 @@ def _render_request(req: SupportRequest, bound: dict | None = None, status: int 
     profile = current_school()
     me = current_user.staff_id
     now = utc_now()
+    role = next((r for r in profile.roles if r.id == req.routed_role), None)
     return render_template(
         "desk/request.html",
         req=req,
         states=clock_states(profile, req, now),
+        outcomes=outcomes(profile, req, now),
+        describe_late=describe_late,
+        routed_role_title=role.title if role else req.routed_role,
+        routed_specialists=[s for s in profile.staff_with_role(req.routed_role)
+                            if access.can_assign_to(profile, s.id, req)],
+        duplicate_of=db.session.get(SupportRequest, req.duplicate_of_id) if req.duplicate_of_id else None,
+        similar=similar_earlier(req) if req.status in RequestStatus.open() else None,
         can=available_actions(profile, me, req),
         forms=request_forms(profile, req, bound or {}),
     ), status

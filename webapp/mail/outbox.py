@@ -90,8 +90,11 @@ def claim_due(size: int, now: dt.datetime | None = None) -> list[OutboxMessage]:
 
 
 def lease_length() -> dt.timedelta:
-    """Long enough for a whole batch to time out message by message."""
+    """Long enough for a whole batch to time out message by message, unless OUTBOX_LEASE_SECONDS
+    says how long (messages of a worker that died are taken up again after it)."""
     config = current_app.config
+    if config.get("OUTBOX_LEASE_SECONDS"):
+        return dt.timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
     return dt.timedelta(seconds=60 + 4 * config["MAIL_TIMEOUT"] * config["OUTBOX_BATCH"])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..vocabulary import Channel, RequestStatus
 from .types import UTCDateTime, utc_now
+
+if TYPE_CHECKING:
+    from .problems import KnownProblem
 
 
 class RequestCounter(db.Model):
@@ -46,6 +50,9 @@ class SupportRequest(db.Model):
         sa.Index("ix_support_request_status_assign_due", "status", "assign_due"),
         sa.Index("ix_support_request_status_take_due", "status", "take_due"),
         sa.Index("ix_support_request_status_process_due", "status", "process_due"),
+        # "missed at any time" (issue 12): a breach stays on record once a clock was missed.
+        sa.Index("ix_support_request_missed_received", "missed", "received_at"),
+        sa.Index("ix_support_request_rating_received", "rating", "received_at"),
         sa.Index(
             "ix_support_request_pending_extension", "received_at",
             sqlite_where=sa.text("extension_due IS NOT NULL"),
@@ -99,6 +106,41 @@ class SupportRequest(db.Model):
     extension_reason: Mapped[str | None] = mapped_column(sa.Text)
     extension_requested_by: Mapped[str | None] = mapped_column(sa.String(40))
     extension_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The last agreed extension: who agreed it and when (the new term is `process_due`).
+    extended_by: Mapped[str | None] = mapped_column(sa.String(40))
+    extended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    # Each clock's outcome, kept when the clock stops (webapp/deadlines/outcomes.py): when it
+    # stopped, how long it ran and how late it was, both in service seconds (the clock's mode).
+    # `<clock>_late` keeps the worst lateness over restarts (a reassignment, a reopening).
+    assign_done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    assign_took: Mapped[int | None] = mapped_column(sa.Integer)
+    assign_late: Mapped[int | None] = mapped_column(sa.Integer)
+    take_done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    take_took: Mapped[int | None] = mapped_column(sa.Integer)
+    take_late: Mapped[int | None] = mapped_column(sa.Integer)
+    process_done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    process_took: Mapped[int | None] = mapped_column(sa.Integer)
+    process_late: Mapped[int | None] = mapped_column(sa.Integer)
+    # Some clock was missed at some time (done late, or found breached by `sla check`).
+    missed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+    # Why it was closed (a ClosingOutcome); a duplicate names the request it repeats.
+    closing_outcome: Mapped[str | None] = mapped_column(sa.String(16))
+    duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("support_request.id"))
+
+    # The author's answer to «Помог ли ответ?» (a Rating): one per request, the last one counts.
+    rating: Mapped[str | None] = mapped_column(sa.String(8))
+    rating_comment: Mapped[str | None] = mapped_column(sa.Text)
+    rated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    # The known problem it belongs to (webapp/requests/problems.py); its clocks follow it.
+    known_problem_id: Mapped[int | None] = mapped_column(sa.ForeignKey("known_problem.id"), index=True)
+    known_problem: Mapped[KnownProblem | None] = relationship()
+
+    # When and why the person's data was removed (an Anonymisation); webapp/retention/.
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    anonymised_reason: Mapped[str | None] = mapped_column(sa.String(16))
 
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="Attachment.id"
@@ -127,6 +169,8 @@ class HistoryEntry(db.Model):
     """One event in a request's life. Rows are only ever added, never changed."""
 
     __tablename__ = "history_entry"
+    # The reports count reopenings and extensions of a period (webapp/reports/compute.py).
+    __table_args__ = (sa.Index("ix_history_entry_action_at", "action", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("support_request.id"), index=True)

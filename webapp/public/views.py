@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
 from ..deadlines import next_opening
 from ..extensions import db, limiter
 from ..models import SupportRequest
+from ..models.types import utc_now
+from ..requests.attachments import MAX_BYTES, MAX_FILES
+from ..requests.problems import open_problems, public_view
+from ..requests.resent import find_resent
 from ..requests.service import InvalidRequest, register_request
+from ..requests.similar import similar_earlier
+from ..retention.anonymise import RequestRemoved, by_status_token
+from ..school.confidentiality import confidentiality_promise
+from ..school.selfhelp import TOPICS
 from ..web.current import current_register, current_school
 from ..web.faults import DATABASE_BUSY
 from .forms import RequestForm
@@ -35,6 +43,12 @@ def form():
     if not form.validate_on_submit():
         return render_form(form, 422 if form.is_submitted() else 200)
     try:
+        # Back, reload or a restored tab sends the same filled form with a new key: one request.
+        resent = find_resent(form.request_data(), now=utc_now())
+        if resent is not None:
+            log.info("request %s sent again from the form: not stored twice", resent.number)
+            flash("Это обращение уже принято — повторно оно не отправлялось. Вот его номер.", "info")
+            return redirect_to_done(resent.status_token)
         req = register_request(
             current_register(), form.request_data(), submission_key=form.submission_key.data,
             attachments=form.uploads,
@@ -44,6 +58,7 @@ def form():
             getattr(form, name).errors = [message]
         return render_form(form, 422)
     except OperationalError as exc:  # the database is busy or away: nothing was stored
+        db.session.rollback()
         log.error("form not stored, database unavailable: %s", type(exc.orig).__name__)
         form.form_errors.append(DATABASE_BUSY)
         return render_form(form, 503)
@@ -51,7 +66,18 @@ def form():
 
 
 def render_form(form: RequestForm, status: int):
-    return render_template("public/form.html", form=form, embed=embedded()), status
+    school = current_school()
+    promises = {t.id: confidentiality_promise(school, t.route_to) for t in school.request_types
+                if t.confidential}  # fmt: skip
+    self_help = {t.id: [TOPICS[i] for i in t.self_help] for t in school.request_types if t.self_help}
+    regulation = next((item for item in school.links.items if item.kind == "act"), None)
+    known = [public_view(school, p) for p in open_problems()]
+    known_by_type = {t: p["title"] for p in reversed(known) for t in p["types"]}  # the newest wins
+    return render_template(
+        "public/form.html", form=form, embed=embedded(), max_files=MAX_FILES, max_bytes=MAX_BYTES,
+        promises=promises, self_help=self_help, regulation=regulation, problems=known,
+        known_by_type=known_by_type,
+    ), status  # fmt: skip
 
 
 def redirect_to_done(token: str):
@@ -80,6 +106,25 @@ def too_many(error):
     )
 
 
+@bp.errorhandler(413)
+def too_large(error):
+    """A body beyond MAX_CONTENT_LENGTH (or nginx's client_max_body_size, which sends its 413
+    here as a GET): nothing of it was read, so ask to go back, where the browser keeps what was
+    typed, and choose smaller files."""
+    return _too_large_page(413)
+
+
+@bp.get("/form/too-large")
+def too_large_page():
+    return _too_large_page(413)
+
+
+def _too_large_page(status: int):
+    return render_template(
+        "public/too_large.html", embed=embedded(), max_files=MAX_FILES, max_bytes=MAX_BYTES,
+    ), status  # fmt: skip
+
+
 def render_with_notice(message: str, status: int):
     form = RequestForm()  # what was sent, not validated; with a fresh CSRF token for the next try
     form.form_errors.append(message)
@@ -93,6 +138,7 @@ def done(token: str):
         "public/done.html", req=req, embed=embedded(),
         status_url=url_for(".status", token=req.status_token, _external=True),
         opening=next_opening(current_school(), req.received_at),
+        similar=similar_earlier(req),
     ))  # fmt: skip
     return _private(response)
 
@@ -112,7 +158,10 @@ def _by_token(token: str) -> SupportRequest:
     """Only the unguessable token opens a request; a number or an id never does."""
     if not 20 <= len(token) <= 64:
         abort(404)
-    req = db.session.scalar(db.select(SupportRequest).filter_by(status_token=token))
+    try:
+        req = by_status_token(db.session, token)
+    except RequestRemoved:
+        abort(410)  # the retention rule or a withdrawal removed it: say so, not «not found»
     if req is None:
         abort(404)
     return req

@@ -89,6 +89,8 @@ def may(profile: SchoolProfile, staff_id: str, action: Action, req: SupportReque
         Action.REQUEST_EXTENSION: is_assignee,
         Action.DECIDE_EXTENSION: me.has(Permission.APPROVE_EXTENSIONS),
         Action.CLOSE: is_assignee or me.is_head,
+        # Whoever hands requests over spots a repeat first; the assignee and the head too.
+        Action.CLOSE_DUPLICATE: is_assignee or me.is_head or me.has(Permission.ASSIGN),
         Action.REOPEN: is_assignee or me.is_head,
     }
     return rules[Action(action)]
@@ -113,3 +115,16 @@ def may_register_calls(profile: SchoolProfile, staff_id: str) -> bool:
 def may_manage_staff(profile: SchoolProfile, staff_id: str) -> bool:
     """The staff page; to everyone else it does not exist (404), like a request they may not see."""
     return Permission.MANAGE_STAFF in profile.permissions_of(staff_id)
+
+
+def may_oversee(profile: SchoolProfile, staff_id: str) -> bool:
+    """The control view and the reports (issue 12): the head of the service and the roles that
+    see all requests. To everyone else they do not exist (404)."""
+    me = actor(profile, staff_id)
+    return me.is_head or me.has(Permission.VIEW_ALL)
+
+
+def may_handle_personal_data(profile: SchoolProfile, staff_id: str) -> bool:
+    """A person's data across requests (search, copy, removal) and the audit log: the head of
+    the service only, who answers for the register (seed 002). To everyone else: 404."""
+    return actor(profile, staff_id).is_head

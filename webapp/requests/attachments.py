@@ -41,6 +41,13 @@ ALLOWED = {
     "application/pdf": ("pdf",),
 }
 KIND_NAMES = {"image/png": "PNG", "image/jpeg": "JPEG", "application/pdf": "PDF"}
+# PDF readers look for the header in the first 1024 bytes (ISO 32000-1 note in 7.5.2, Adobe's
+# "PDF Reference" implementation note 13), and files from scanners and mail often begin with a
+# line feed, CR LF or spaces. Only PDF whitespace (ISO 32000-1, table 1) may stand before it:
+# anything else there is another format's file carrying a PDF header inside (a polyglot).
+PDF_HEADER = b"%PDF-"
+PDF_HEADER_WINDOW = 1024
+PDF_WHITESPACE = b"\x00\t\n\x0c\r "
 
 
 class AttachmentError(ValueError):
@@ -61,8 +68,7 @@ def inspect_upload(filename: str, data: bytes) -> UploadedFile:
         raise AttachmentError(f"Файл «{name}» больше 5 МБ. Уменьшите его или сделайте снимок части экрана.")
     if not data:
         raise AttachmentError(f"Файл «{name}» пустой.")
-    kind = filetype.guess(data)
-    mime = kind.mime if kind else None
+    mime = detect_type(data)
     if mime not in ALLOWED:
         raise AttachmentError(f"Файл «{name}» не подходит: можно приложить только PNG, JPEG или PDF.")
     ending = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -72,6 +78,18 @@ def inspect_upload(filename: str, data: bytes) -> UploadedFile:
             "Сохраните файл с правильным расширением."
         )
     return UploadedFile(name=name, data=data, content_type=mime)
+
+
+def detect_type(data: bytes) -> str | None:
+    """The MIME type read from the content, or None. A PDF may start after up to 1024 bytes of
+    whitespace, as readers accept; a file whose first bytes are another format stays that format."""
+    kind = filetype.guess(data)
+    if kind is not None:
+        return kind.mime
+    at = data.find(PDF_HEADER, 0, PDF_HEADER_WINDOW + len(PDF_HEADER))
+    if at > 0 and not data[:at].strip(PDF_WHITESPACE):
+        return "application/pdf"
+    return None
 
 
 def clean_filename(filename: str) -> str:

@@ -23,6 +23,10 @@ class Links(Protocol):
 
     def desk_request(self, req: SupportRequest) -> str: ...
 
+    def rating(self, req: SupportRequest, score: str | None = None) -> str: ...
+
+    def reports(self, **period: str) -> str: ...
+
 
 @dataclass(frozen=True)
 class Register:

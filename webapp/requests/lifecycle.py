@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
+
 from ..deadlines import due_for
+from ..deadlines.outcomes import stop_clock
+from ..extensions import db
 from ..formatting import local_datetime
 from ..models import HistoryEntry, SupportRequest
 from ..models.types import utc_now
-from ..vocabulary import Action, Actor, Clock, ContactMethod, Event, RequestStatus
+from ..vocabulary import Action, Actor, Clock, ClosingOutcome, ContactMethod, Event, RequestStatus
 from . import access, notifications
 from .context import Register
 
@@ -37,8 +41,8 @@ __all__ = [  # the rules are re-exported: callers need only this module
     "ALLOWED_FROM", "MAX_TEXT", "LifecycleError", "NotPermitted",
     "available_actions", "check", "clean_text", "record",
     "assign", "take_into_work", "add_note", "record_contact", "answer_by_email",
-    "record_oral_answer", "request_extension", "decide_extension", "close", "reopen",
-    "author_letter",
+    "record_oral_answer", "request_extension", "decide_extension", "close", "close_as_duplicate",
+    "reopen", "author_letter", "answer_for_problem",
 ]  # fmt: skip
 
 def assign(
@@ -64,6 +68,10 @@ def _hand_over(
     reg: Register, req: SupportRequest, actor: str, assignee: str, now: dt.datetime
 ) -> HistoryEntry:
     again = req.assignee is not None
+    if req.status == RequestStatus.NEW:
+        stop_clock(reg.profile, req, Clock.ASSIGN, now)
+    elif req.status == RequestStatus.ASSIGNED:  # not taken: a miss so far stays on record
+        stop_clock(reg.profile, req, Clock.TAKE, now)
     req.assignee = assignee
     req.status = RequestStatus.ASSIGNED
     req.assigned_at = now
@@ -81,6 +89,7 @@ def take_into_work(
     check(reg.profile, actor, Action.TAKE, req)
     if req.status == RequestStatus.NEW:
         _hand_over(reg, req, actor, actor, now)
+    stop_clock(reg.profile, req, Clock.TAKE, now)
     req.status = RequestStatus.IN_WORK
     req.taken_at = now
     return record(req, actor, Event.TAKEN, "Специалист взял обращение в работу.", public=True, now=now)
@@ -124,7 +133,9 @@ def answer_by_email(
     _require_email(req)
     _start_work_if_needed(reg, req, actor, now)
     notifications.answer_sent(reg, req, text, in_reply_to=in_reply_to)
-    return _answered(req, actor, Event.ANSWER_EMAIL, text, now)
+    entry = _answered(reg, req, actor, Event.ANSWER_EMAIL, text, now)
+    _share_with_repeats(reg, req, actor, text, now)
+    return entry
 
 
 def record_oral_answer(
@@ -135,7 +146,31 @@ def record_oral_answer(
     check(reg.profile, actor, Action.ANSWER, req)
     summary = clean_text(summary, "кратко, что вы ответили")
     _start_work_if_needed(reg, req, actor, now)
-    return _answered(req, actor, Event.ANSWER_ORAL, summary, now)
+    entry = _answered(reg, req, actor, Event.ANSWER_ORAL, summary, now)
+    _share_with_repeats(reg, req, actor, summary, now)
+    return entry
+
+
+def _share_with_repeats(reg: Register, req: SupportRequest, actor: str, text: str, now: dt.datetime) -> None:
+    """The authors of the requests merged into this one (closed as its duplicates) get its answer."""
+    query = sa.select(SupportRequest).where(SupportRequest.duplicate_of_id == req.id).order_by(SupportRequest.id)
+    for repeat in db.session.scalars(query):
+        _give_answer_of(reg, repeat, req, actor, text, now)
+
+
+def _give_answer_of(
+    reg: Register, repeat: SupportRequest, main: SupportRequest, actor: str, text: str, now: dt.datetime
+) -> None:
+    """Record `main`'s answer on a merged request and mail it to its author, if they left an
+    address other than the main author's (who has it already)."""
+    record(repeat, actor, Event.ANSWER_OF_MAIN, f"Ответ по обращению {main.number}: {text}", public=True, now=now)
+    if repeat.contact_email and (repeat.contact_email or "").casefold() != (main.contact_email or "").casefold():
+        notifications.answer_sent(reg, repeat, text)
+
+
+def _last_answer(req: SupportRequest) -> str | None:
+    answers = [h.text for h in req.history if h.action in (Event.ANSWER_EMAIL, Event.ANSWER_ORAL, Event.PROBLEM_ANSWER)]
+    return answers[-1] if answers else None
 
 
 def _start_work_if_needed(reg: Register, req: SupportRequest, actor: str, now: dt.datetime) -> None:
@@ -144,7 +179,9 @@ def _start_work_if_needed(reg: Register, req: SupportRequest, actor: str, now: d
         take_into_work(reg, req, actor, now=now)
 
 
-def _answered(req: SupportRequest, actor: str, event: Event, text: str, now) -> HistoryEntry:
+def _answered(reg: Register, req: SupportRequest, actor: str, event: Event, text: str, now) -> HistoryEntry:
+    if req.status in RequestStatus.open():
+        stop_clock(reg.profile, req, Clock.PROCESS, now)
     req.status = RequestStatus.ANSWERED
     req.answered_at = now
     return record(req, actor, event, text, public=True, now=now)
@@ -200,6 +237,7 @@ def decide_extension(
     req.extension_requested_at = None
     if agree:
         req.process_due = due
+        req.extended_by, req.extended_at = actor, now
         entry = record(
             req, actor, Event.EXTENSION_AGREED,
             f"Срок рассмотрения продлён до {local_datetime(reg.profile, due)}.", public=True, now=now,
@@ -212,12 +250,66 @@ def decide_extension(
     return entry
 
 
-def close(reg: Register, req: SupportRequest, actor: str, *, now: dt.datetime | None = None) -> HistoryEntry:
+def close(
+    reg: Register, req: SupportRequest, actor: str, outcome: str = ClosingOutcome.RESOLVED, *,
+    now: dt.datetime | None = None,
+) -> HistoryEntry:
+    """Close with its outcome (resolved, not resolved, no contact with the author); the author is
+    told by e-mail, with the link to rate the answer. Before an answer only "no contact" closes a
+    request: the service tried and could not reach the author (the process clock stops then)."""
     now = now or utc_now()
     check(reg.profile, actor, Action.CLOSE, req)
+    if outcome not in ClosingOutcome.chosen_at_close():
+        raise LifecycleError("Выберите, чем закончилось обращение.")
+    outcome = ClosingOutcome(outcome)
+    if req.status != RequestStatus.ANSWERED:
+        if outcome != ClosingOutcome.NO_CONTACT:
+            raise LifecycleError(
+                "Обращение без ответа можно закрыть, только если с автором не удалось связаться. "
+                "Сначала ответьте автору."
+            )
+        stop_clock(reg.profile, req, Clock.PROCESS, now)
+    _closed(req, outcome, now)
+    notifications.request_closed(reg, req)
+    return record(req, actor, Event.CLOSED, f"Обращение закрыто: {outcome.public_label}.", public=True, now=now)
+
+
+def close_as_duplicate(
+    reg: Register, req: SupportRequest, actor: str, original: SupportRequest | None, *,
+    now: dt.datetime | None = None,
+) -> HistoryEntry:
+    """Close a repeat of another request without answering it; its running clocks stop counting
+    (a duplicate is not a request the service owed an answer). `original` is the request it
+    repeats (None: no such request, or one the person may not see)."""
+    now = now or utc_now()
+    check(reg.profile, actor, Action.CLOSE_DUPLICATE, req)
+    if original is None:
+        raise LifecycleError("Обращения с таким номером нет. Проверьте номер (например, 2026-00042).")
+    if original.id == req.id:
+        raise LifecycleError("Обращение не может быть дубликатом самого себя: укажите номер другого.")
+    if original.closing_outcome == ClosingOutcome.DUPLICATE:
+        raise LifecycleError(
+            f"Обращение {original.number} само закрыто как дубликат: укажите то, которое решается."
+        )
+    req.duplicate_of_id = original.id
+    _closed(req, ClosingOutcome.DUPLICATE, now)
+    notifications.request_closed(reg, req, original=original)
+    entry = record(
+        req, actor, Event.CLOSED, f"Обращение закрыто как повтор обращения {original.number}.",
+        public=True, now=now,
+    )  # fmt: skip
+    answer = _last_answer(original) if original.status not in RequestStatus.open() else None
+    if answer:  # merged after the main one was answered: its author gets that answer now
+        _give_answer_of(reg, req, original, actor, answer, now)
+    return entry
+
+
+def _closed(req: SupportRequest, outcome: ClosingOutcome, now: dt.datetime) -> None:
     req.status = RequestStatus.CLOSED
     req.closed_at = now
-    return record(req, actor, Event.CLOSED, "Обращение закрыто.", public=True, now=now)
+    req.closing_outcome = outcome
+    req.extension_due = req.extension_reason = None
+    req.extension_requested_by = req.extension_requested_at = None
 
 
 def reopen(
@@ -230,6 +322,8 @@ def reopen(
     req.status = RequestStatus.IN_WORK if req.assignee else RequestStatus.NEW
     req.answered_at = None
     req.closed_at = None
+    req.closing_outcome = None
+    req.duplicate_of_id = None
     text = f"Обращение открыто снова. {reason}"
     return record(req, actor, Event.REOPENED, text, public=True, now=now)
 
@@ -251,4 +345,18 @@ def author_letter(
         record(req, Actor.SYSTEM, Event.REOPENED, "Обращение открыто снова: автор ответил на письмо.",
                public=True, now=now)  # fmt: skip
     notifications.author_replied(reg, req, text, reopened=reopened)
+    return entry
+
+
+def answer_for_problem(
+    reg: Register, req: SupportRequest, actor: str, text: str, *, close: bool, now: dt.datetime
+) -> HistoryEntry:
+    """The answer a resolved known problem gives each linked request (webapp/requests/problems.py):
+    recorded as the answer, the request answered or closed as resolved. The letter is queued by
+    the caller, one per author's address. Nothing is checked here: the caller may declare problems."""
+    entry = _answered(reg, req, actor, Event.PROBLEM_ANSWER, text, now)
+    if close:
+        _closed(req, ClosingOutcome.RESOLVED, now)
+        record(req, actor, Event.CLOSED, f"Обращение закрыто: {ClosingOutcome.RESOLVED.public_label}.",
+               public=True, now=now)  # fmt: skip
     return entry

@@ -19,7 +19,8 @@ from ..formatting import local_datetime
 from ..mail.queue import enqueue_row, one_line_subject, outbox_row
 from ..mail.render import render_bodies
 from ..models import OutboxMessage, SupportRequest
-from ..vocabulary import AuthorRole, Clock, MailKind, Permission, RequestStatus
+from ..school.confidentiality import readers_text
+from ..vocabulary import AuthorRole, Clock, ClosingOutcome, MailKind, Permission, Rating, RequestStatus
 from .context import Register
 from .routing import may_see_details, route
 from .validation import format_phone
@@ -116,6 +117,7 @@ def _request_routed(
         "author_role": AuthorRole.label_of(req.author_role),
         "phone": format_phone(req.contact_phone),
         "desk_url": reg.links.desk(),
+        "readers": readers_text(profile, req.routed_role) if req.confidential else "",
     }
 
 
@@ -136,7 +138,45 @@ def answer_sent(
     return queue_message(
         reg, "answer_sent", kind=MailKind.ANSWER_SENT, recipient=req.contact_email, req=req,
         subject=subject_for(req, "Ответ на ваше обращение"), in_reply_to=in_reply_to,
-        text=text, status_url=reg.links.status_page(req),
+        text=text, status_url=reg.links.status_page(req), rating_links=rating_links(reg, req),
+    )  # fmt: skip
+
+
+def rating_links(reg: Register, req: SupportRequest) -> list[tuple[Rating, str]]:
+    """«Помог ли ответ?»: one link per face. Each opens a page that asks to confirm, so a mail
+    scanner that follows links records nothing."""
+    return [(rating, reg.links.rating(req, rating.value)) for rating in reversed(Rating)]
+
+
+def request_closed(
+    reg: Register, req: SupportRequest, *, original: SupportRequest | None = None
+) -> OutboxMessage | None:
+    """The author learns the request was closed and how; after a real answer, with the rating
+    links. A duplicate names the request it repeats."""
+    if not req.contact_email:
+        return None
+    outcome = ClosingOutcome(req.closing_outcome)
+    ask_rating = outcome != ClosingOutcome.DUPLICATE
+    return queue_message(
+        reg, "request_closed", kind=MailKind.REQUEST_CLOSED, recipient=req.contact_email, req=req,
+        subject=subject_for(req, "Обращение закрыто"), outcome=outcome,
+        original=original.number if original is not None else None,
+        status_url=reg.links.status_page(req),
+        rating_links=rating_links(reg, req) if ask_rating else [],
+        rating_days=reg.profile.satisfaction.days,
+    )  # fmt: skip
+
+
+def problem_resolved(reg: Register, problem, requests: list[SupportRequest]) -> OutboxMessage:
+    """One letter to an author about all their requests linked to a resolved known problem
+    (webapp/requests/problems.py), with the head's text; replies find the first request."""
+    first = requests[0]
+    closed = first.status == RequestStatus.CLOSED
+    return queue_message(
+        reg, "problem_resolved", kind=MailKind.PROBLEM_RESOLVED, recipient=first.contact_email, req=first,
+        subject=subject_for(first, f"Решено: {problem.title}"), problem=problem, requests=requests,
+        closed=closed, status_urls=[(r, reg.links.status_page(r)) for r in requests],
+        rating_links=rating_links(reg, first),
     )  # fmt: skip
 
 

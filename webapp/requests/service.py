@@ -28,7 +28,7 @@ from ..models.types import utc_now
 from ..models.writers import writer_turn
 from ..school import SchoolProfile
 from ..vocabulary import Actor, Channel, Event, RequestStatus
-from . import notifications
+from . import notifications, problems
 from . import validation as v
 from .attachments import MAX_FILES, AttachmentError, UploadedFile, store
 from .context import Register
@@ -210,12 +210,18 @@ def submit_request(
     # key fails at the first one, before any file is written. The number comes last: taking it
     # locks the year's counter row (on SQLite, the database) until the caller commits, and every
     # concurrent submission waits for that lock, so it covers only the number and the commit.
+    problem = problems.problem_for(data.request_type, received)
+    if problem is not None:  # a known problem: its clocks follow the problem's (problems.py)
+        values["known_problem_id"] = problem.id
+        values.update(problems.followed_deadlines(profile, values, problem, now))
     values["number"] = _unnumbered()
     connection = db.session.connection()
     request_id = connection.execute(_INSERT_REQUEST, values).scalar_one()
     req = _persistent(SupportRequest(id=request_id, **values, attachments=[]))
     text = f"Обращение зарегистрировано. Как поступило: {channel_title(profile, channel).lower()}."
     _record_creation(req, text, actor=recorded_by or Actor.AUTHOR, at=now)
+    if problem is not None:
+        _record_creation(req, problem.title, actor=Actor.SYSTEM, at=now, event=Event.PROBLEM_LINKED)
     # Only the recipients now: the worker writes the words (notifications.write_message).
     queue.enqueue_rows(notifications.new_request_mail(reg, req), request_id=req.id)
     store(reg.upload_dir, req, list(attachments))
@@ -275,9 +281,10 @@ def check_arrival(received: dt.datetime, now: dt.datetime) -> None:
         raise v.InvalidInput("Обращение поступило больше 30 дней назад? Проверьте дату.")
 
 
-def _record_creation(req: SupportRequest, text: str, *, actor: str, at: dt.datetime) -> None:
-    entry = {"request_id": req.id, "at": at, "actor": actor, "action": Event.CREATED, "text": text,
-             "public": True}  # fmt: skip
+def _record_creation(
+    req: SupportRequest, text: str, *, actor: str, at: dt.datetime, event: Event = Event.CREATED
+) -> None:
+    entry = {"request_id": req.id, "at": at, "actor": actor, "action": event, "text": text, "public": True}
     db.session.connection().execute(_INSERT_HISTORY, entry)
 
 

@@ -23,7 +23,8 @@ ALLOWED_FROM: dict[Action, tuple[RequestStatus, ...]] = {
     Action.ANSWER: (_S.NEW, _S.ASSIGNED, _S.IN_WORK, _S.ANSWERED),
     Action.REQUEST_EXTENSION: (_S.ASSIGNED, _S.IN_WORK),
     Action.DECIDE_EXTENSION: (_S.NEW, _S.ASSIGNED, _S.IN_WORK, _S.ANSWERED),
-    Action.CLOSE: (_S.ANSWERED,),
+    Action.CLOSE: (_S.ASSIGNED, _S.IN_WORK, _S.ANSWERED),  # before an answer: "no contact" only
+    Action.CLOSE_DUPLICATE: (_S.NEW, _S.ASSIGNED, _S.IN_WORK, _S.ANSWERED),
     Action.REOPEN: (_S.ANSWERED, _S.CLOSED),
 }
 

@@ -16,12 +16,21 @@ from ..vocabulary import AuthorRole
 NAME_MAX = 200
 DESCRIPTION_MAX = 4000
 EMAIL_MAX = 254
-PHONE_MAX = 32
+PHONE_MAX = 40  # as typed, with an extension spelled out ("… добавочный 123456")
+EXTENSION_MAX = 6  # digits; stored "+73431234567;ext=123456" fits the 32-character column
 CLASS_MAX = 16
 
 # A tag, a comment, a doctype or a character reference: markup, which no field needs.
 _MARKUP = re.compile(r"<\s*[A-Za-z/!?]|&(#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# An extension after the number, in the ways people write it: "доб. 123", "доб.123",
+# "добавочный 123", "доп. 123", "вн. 123", "ext. 123", "x123", "#123", "(доб. 123)", ", доб 123",
+# and the stored form ";ext=123", so that cleaning a cleaned number gives it back.
+_EXTENSION = re.compile(
+    r"[\s,;]*\(?\s*(?:доб(?:авочный)?|доп(?:олнительный)?|вн(?:утр(?:енний)?)?|ext(?:ension)?|"
+    r"x|х|#)\s*[.:=]?\s*(\d{1,%d})\s*\)?\s*$" % EXTENSION_MAX,
+    re.IGNORECASE,
+)
 _CLASS = re.compile(r"(1[01]|[1-9])\s*[-–—]?\s*[«\"]?([А-ЯЁа-яё])[»\"]?")
 
 
@@ -84,17 +93,30 @@ def clean_description(value: str | None) -> str:
 
 
 def clean_phone(value: str | None) -> str | None:
-    """A Russian way of writing a number -> E.164 (+79991234567)."""
+    """A Russian way of writing a number -> E.164 (+79991234567), with an extension kept in the
+    RFC 3966 form `+73431234567;ext=123` (a `tel:` link dials it; `format_phone` shows «доб. 123»).
+
+    Extensions are recognised as «доб. 123», «доб.123», «добавочный 123», «доп. 123», «вн. 123»,
+    «ext. 123», «x123», «#123», also in brackets or after a comma; up to 6 digits.
+    Raises InvalidInput with a Russian message when the number is not a valid one.
+    """
     text = clean_text(value, max_length=PHONE_MAX)
     if not text:
         return None
+    extension = None
+    found = _EXTENSION.search(text)
+    if found and found.start() > 0:
+        extension, text = found.group(1), text[: found.start()]
     try:
         number = phonenumbers.parse(text, "RU")
     except phonenumbers.NumberParseException:
         number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise InvalidInput("Проверьте номер телефона: например, +7 912 345-67-89 или 8 (343) 123-45-67.")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if number is None or number.extension or not phonenumbers.is_valid_number(number):
+        raise InvalidInput(
+            "Проверьте номер телефона: например, +7 912 345-67-89 или 8 (343) 123-45-67 доб. 123."
+        )
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"{e164};ext={extension}" if extension else e164
 
 
 def clean_email(value: str | None, *, smtputf8: bool = False) -> str | None:
@@ -121,9 +143,11 @@ def require_contact(phone: str | None, email: str | None) -> None:
         raise InvalidInput("Укажите телефон или электронную почту — иначе мы не сможем ответить.")
 
 
-def format_phone(e164: str | None) -> str:
-    """+79123456789 -> '+7 912 345-67-89' for people to read."""
-    if not e164:
+def format_phone(stored: str | None) -> str:
+    """'+79123456789' -> '+7 912 345-67-89'; '+73431234567;ext=123' -> '+7 343 123-45-67 доб. 123'."""
+    if not stored:
         return ""
-    number = phonenumbers.parse(e164, "RU")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    main, _, extension = stored.partition(";ext=")
+    number = phonenumbers.parse(main, "RU")
+    text = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return f"{text} доб. {extension}" if extension else text

@@ -23,6 +23,8 @@ from pydantic import (
 )
 
 from ..vocabulary import Permission
+from .selfhelp import check_topic
+from .wording import days_text
 
 
 def _check_email(value: str) -> str:
@@ -191,6 +193,8 @@ class RequestType(_Strict):
     route_to: Key
     # Requests of a confidential type are seen only by the routed role and the head of service.
     confidential: bool = False
+    # Answer pages of the help site (webapp/school/selfhelp.py) the form suggests for this type.
+    self_help: list[Annotated[str, AfterValidator(check_topic)]] = []
 
 
 class Order(_Strict):
@@ -265,7 +269,34 @@ class LegalAct(_Strict):
 class Privacy(_Strict):
     operator: Text
     consent_version: Annotated[str, Field(min_length=1, max_length=40)]
-    retention: Text
+    # Days a closed request keeps the person's data; `flask --app wsgi data purge` then
+    # anonymises it (152-ФЗ art. 5 p. 7: no longer than the purpose needs).
+    retention_days: int = Field(ge=30, le=3650)
+
+    @property
+    def retention(self) -> str:
+        """The promise the site makes, made from `retention_days` so the two never differ."""
+        return (
+            f"Обращение хранится {days_text(self.retention_days)} после закрытия. Затем имя, "
+            "телефон, адрес почты, описание, ответы и приложенные файлы удаляются; остаются только "
+            "обезличенные сведения для отчётов: номер, даты, вид обращения, класс и соблюдение сроков."
+        )
+
+
+class Satisfaction(_Strict):
+    """The author's rating of an answer (issue 12; seed 004: interaction with families is
+    evaluated regularly). Ratings scored at most `low_score` (1 «не помог» … 3 «помог») put the
+    request on the head's control view; a rating is accepted until `days` days after closing."""
+
+    low_score: int = Field(default=1, ge=1, le=3)
+    days: int = Field(default=14, ge=1, le=365)
+
+
+class Director(_Strict):
+    """The school's director, who gets the monthly report too (optional)."""
+
+    name: Text
+    email: Email
 
 
 class SchoolProfile(_Strict):
@@ -282,6 +313,8 @@ class SchoolProfile(_Strict):
     links: Links
     legal_basis: list[LegalAct] = Field(min_length=1)
     privacy: Privacy
+    satisfaction: Satisfaction = Satisfaction()
+    director: Director | None = None
 
     @model_validator(mode="after")
     def _references_resolve(self) -> SchoolProfile:

@@ -20,6 +20,13 @@ if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
 from webapp.school import ProfileError, SchoolProfile, load_profile, profile_path  # noqa: E402
+from webapp.school.confidentiality import (  # noqa: E402
+    confidentiality_promise,
+    readers_text,
+    role_in_sentence,
+)
+from webapp.school.selfhelp import TOPICS  # noqa: E402
+from webapp.school.wording import plural  # noqa: E402
 
 
 def define_env(env) -> None:
@@ -40,6 +47,15 @@ def define_env(env) -> None:
     env.macro(lambda: deadlines_list(profile), "deadlines_list")
     env.macro(lambda: utc_offset(profile.school.timezone), "utc_offset")
     env.macro(lambda file: link_title(profile, file), "link_title")
+    env.macro(lambda route_to: confidentiality_promise(profile, route_to), "confidentiality_promise")
+    env.macro(lambda route_to: readers_text(profile, route_to), "confidential_readers")
+    env.macro(lambda topic: types_suggesting(profile, topic), "types_suggesting")
+    env.macro(lambda *words: platforms_about(profile, *words), "platforms_about")
+    env.macro(platform_support, "platform_support")
+    env.macro(lambda person: service_roles_text(profile, person), "service_roles")
+    env.macro(lambda: ask_the_service(profile), "ask_the_service")
+    env.macro(lambda topic: TOPICS[topic], "self_help_topic")
+    env.macro(lambda: next((i for i in profile.links.items if i.kind == "act"), None), "regulation")
 
 
 def check_linked_files(profile: SchoolProfile, docs_dir: Path) -> None:
@@ -58,13 +74,56 @@ def link_title(profile: SchoolProfile, file: str) -> str:
     return next(item.title for item in profile.links.items if item.file == file)
 
 
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """The Russian noun form for a count: 1 час, 2 часа, 5 часов, 21 час, 11 часов."""
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
+def types_suggesting(profile: SchoolProfile, topic: str) -> list:
+    """The request types whose form suggests the answer page `topic` (`request_types[].self_help`);
+    the page, in turn, names them as the way to ask the service."""
+    return [t for t in profile.request_types if topic in t.self_help]
+
+
+def platforms_about(profile: SchoolProfile, *words: str) -> list:
+    """The profile's platforms whose purpose or `contact_about` mentions one of `words` (a word's
+    start, any case): the ones an answer page about calls, chats or the diary speaks of."""
+    found = []
+    for platform in profile.platforms:
+        text = f"{platform.purpose} {platform.contact_about}".lower()
+        if any(word.lower() in text for word in words):
+            found.append(platform)
+    return found
+
+
+def service_roles_text(profile: SchoolProfile, person) -> str:
+    """A person's roles in the service, as prose after the position: '' when the only role says
+    what the position already says (no «Педагог-психолог (Педагог-психолог)»), and never in
+    brackets, since role titles carry brackets of their own."""
+    position = person.position.casefold()
+    titles = [profile.role(r).title for r in person.roles]
+    titles = [t for t in titles if t.casefold() != position]
+    return ", ".join(role_in_sentence(t) for t in titles)
+
+
+def platform_support(platform) -> str:
+    """A platform's support contacts from the profile, as one Markdown sentence."""
+    parts = []
+    if platform.in_app_help:
+        parts.append(platform.in_app_help)
+    if platform.phone:
+        note = f" ({platform.phone_note})" if platform.phone_note else ""
+        parts.append(f"горячая линия [{platform.phone}]({tel_href(platform.phone)}){note}")
+    if platform.email:
+        parts.append(f"почта [{platform.email}](mailto:{platform.email})")
+    if platform.url:
+        parts.append(f"сайт [{platform.url}]({platform.url})")
+    return f"Поддержка «{platform.name}»: " + "; ".join(parts) + "." if parts else ""
+
+
+def ask_the_service(profile: SchoolProfile) -> str:
+    """The closing paragraph of an answer page: the form and the hotline, from the profile."""
+    support = profile.support
+    return (
+        f"Не помогло? [Оставьте обращение](../obrashchenie.md) или позвоните на горячую линию "
+        f"[{support.phone}]({tel_href(support.phone)}) ({support.hours.describe()}). "
+        "Напишите, что уже попробовали, — так помогут быстрее."
+    )
 
 
 def hours_text(hours: int) -> str:

@@ -20,7 +20,13 @@
   }
   window.addEventListener("load", report);
   report();
-  // A page with errors opens at its summary; bring the frame's top into view on the parent.
-  var summary = document.getElementById("error-summary");
-  if (summary) summary.scrollIntoView();
+  // A page with errors opens at its summary, a sent form at its number: the parent page scrolls
+  // the frame so that this part is in view (it may stand far below after a long form).
+  var shown = document.querySelector("[data-embed-show]") || document.getElementById("error-summary");
+  if (shown) {
+    window.parent.postMessage({
+      type: "helpdesk-form-show",
+      top: Math.max(0, Math.floor(shown.getBoundingClientRect().top + window.scrollY))
+    }, window.location.origin);
+  }
 })();

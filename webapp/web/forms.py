@@ -97,7 +97,8 @@ class RequestFields(RussianForm):
     )  # fmt: skip
     author_role = RadioField("Кто вы", choices=author_role_choices(), validate_choice=False,
                              validators=[cleaned_by(v.clean_role)])  # fmt: skip
-    class_name = StringField("Класс", render_kw={"maxlength": v.CLASS_MAX, "autocomplete": "off"})
+    # No autocomplete="off": a browser then would not restore the class when the parent goes back.
+    class_name = StringField("Класс", render_kw={"maxlength": v.CLASS_MAX})
     request_type = RadioField("Вид обращения", validate_choice=False)
     description = TextAreaField(
         "Опишите проблему", validators=[cleaned_by(v.clean_description)],

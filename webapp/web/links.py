@@ -35,3 +35,12 @@ class EmailLinks:
 
     def desk_request(self, req: SupportRequest) -> str:
         return self.build("desk.request_page", request_id=req.id)
+
+    def rating(self, req: SupportRequest, score: str | None = None) -> str:
+        """The page that asks «Помог ли ответ?»; `score` preselects a face (nothing is recorded
+        until the author confirms on the page)."""
+        values = {"score": score} if score else {}
+        return self.build("rating.rate", token=req.status_token, **values)
+
+    def reports(self, **period) -> str:
+        return self.build("oversight.reports", **period)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from ..formatting import local_datetime
-from ..requests.access import may_manage_staff, may_register_calls
+from ..requests.access import may_handle_personal_data, may_manage_staff, may_oversee, may_register_calls
 from ..requests.service import channel_title
 from ..requests.validation import format_phone
 from ..school import SchoolProfile
@@ -57,4 +57,6 @@ def staff_context() -> dict:
         "me": me,
         "may_register_calls": bool(me) and may_register_calls(profile, me),
         "may_manage_staff": bool(me) and may_manage_staff(profile, me),
+        "may_oversee": bool(me) and may_oversee(profile, me),
+        "may_handle_personal_data": bool(me) and may_handle_personal_data(profile, me),
     }
