@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from tests.support.request_life import cast_of
 from tests.support.staff import login
 from tests.support.submissions import form_data, request_data
+from webapp.deadlines.clock import service_time_between
+from webapp.deadlines.outcomes import outcome
 from webapp.extensions import db
 from webapp.mail.outbox import deliver_due
 from webapp.models import HistoryEntry, KnownProblem, OutboxMessage, SlaAlert, SupportRequest
@@ -20,7 +22,8 @@ from webapp.reports.period import Period, school_today
 from webapp.requests import lifecycle, problems
 from webapp.requests.escalation import check_breaches
 from webapp.requests.service import submit_request
-from webapp.vocabulary import Event, MailKind, RequestStatus
+from webapp.requests.similar import similar_earlier
+from webapp.vocabulary import Clock, ClockOutcome, Event, MailKind, RequestStatus
 from webapp.web.current import current_register, current_school
 
 TITLE = "Не открывается Сферум"
@@ -277,8 +280,6 @@ def test_reports_count_linked_requests_and_list_the_problem_with_its_duration(ap
 
 
 def test_a_similar_request_from_the_same_contact_is_taken_and_pointed_out(app):
-    from webapp.requests.similar import similar_earlier
-
     client = app.test_client()
     first = "Не включается камера на уроке в Сферуме, звук есть."
     client.post("/app/form", data=form_data(description=first, contact_email="anna@example.ru"))
@@ -303,3 +304,28 @@ def test_a_similar_request_from_the_same_contact_is_taken_and_pointed_out(app):
         second_id = db.session.scalar(sa.select(SupportRequest.id).where(SupportRequest.number == numbers[1]))
     page = client.get(f"/app/desk/r/{second_id}").get_data(as_text=True)
     assert "Похоже на обращение" in page and numbers[0] in page
+
+
+def test_linked_deadlines_follow_the_problem_in_working_hours_and_skipped_steps_say_so(app):
+    with app.app_context():
+        profile = current_school()
+        zone = ZoneInfo(profile.school.timezone)
+        day = (utc_now() + dt.timedelta(days=2)).astimezone(zone).date()
+        while day.weekday() != 4:  # a Friday, ten minutes before the service closes at 17:00
+            day += dt.timedelta(days=1)
+        expected = dt.datetime.combine(day, dt.time(16, 50), tzinfo=zone).astimezone(dt.timezone.utc)
+        reg = current_register()
+        problem = problems.declare(reg, cast_of(profile).head.id, problems.ProblemFacts(
+            title=TITLE, public_text=TEXT, request_types=("technical",), platform=None,
+            started_at=utc_now(), expected_at=expected))  # fmt: skip
+        req = submit_request(reg, request_data())
+        db.session.commit()
+        for clock, due, minutes in ((Clock.ASSIGN, req.assign_due, 30), (Clock.PROCESS, req.process_due, 24 * 60)):
+            local = due.astimezone(zone)
+            assert local.weekday() < 5 and dt.time(8) <= local.time() <= dt.time(17), (clock, local)
+            assert service_time_between(profile, expected, due) == dt.timedelta(minutes=minutes), clock
+        problems.resolve(reg, problem, cast_of(profile).head.id, ANSWER, close=True)
+        db.session.commit()
+        assert outcome(profile, req, Clock.ASSIGN, utc_now()).outcome == ClockOutcome.SKIPPED
+        assert outcome(profile, req, Clock.PROCESS, utc_now()).outcome == ClockOutcome.MET
+        db.session.remove()

@@ -129,7 +129,7 @@ def test_the_report_page_shows_the_chart_and_the_same_figures_as_a_table(app, cl
     assert "<svg" in page and "Обращений в день: больше всего — 1" in page
     assert "<td>31.10.2026</td><td>1</td>" in page
     assert "Обращений: <strong>4</strong>" in page
-    assert re.search(r"Передать специалисту</th>\s*<td>4</td>\s*<td>75.0 % \(3\)</td>\s*<td>18 мин</td>\s*<td>120 мин</td>", page)
+    assert re.search(r"Передать специалисту</th>\s*<td>4</td>\s*<td>75,0 % \(3\)</td>\s*<td>18 мин</td>\s*<td>120 мин</td>", page)
     bad = client.get("/app/desk/reports?period=dates&from=2026-11-08&to=2026-10-26")
     assert bad.status_code == 400 and "Дата «по» раньше даты «с»" in bad.get_data(as_text=True)
     assert client.get("/app/desk/reports?period=dates&from=0001-01-01&to=9999-12-31").status_code == 400

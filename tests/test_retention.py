@@ -21,7 +21,8 @@ from webapp.reports.period import Period
 from webapp.requests import lifecycle
 from webapp.requests.service import submit_request
 from webapp.retention.anonymise import REMOVED_NAME, token_fingerprint
-from webapp.vocabulary import Anonymisation, OutboxStatus
+from webapp.vocabulary import Anonymisation, AuditedPage, OutboxStatus
+from webapp.web.audit import AUDITED_BLUEPRINTS
 from webapp.web.current import current_register, current_school
 
 ANSWER = "Пароль сброшен: новый пароль придёт на почту, указанную в Госуслугах."
@@ -114,7 +115,7 @@ def test_purge_anonymises_exactly_what_is_listed_and_keeps_the_report(app, runne
 
     result = runner.invoke(args=["data", "purge"])
     assert result.exit_code == 0, result.output
-    assert "Обращений обезличены: 1" in result.output
+    assert "Обезличено обращений: 1" in result.output
 
     after = facts(app, old)
     for column in KEPT:
@@ -156,7 +157,7 @@ def test_dry_run_says_what_would_go_and_changes_nothing(app, runner):
     with app.app_context():
         number = db.session.get(SupportRequest, old).number
         db.session.remove()
-    assert "будут обезличены: 1" in result.output and number in result.output
+    assert "Будет обезличено обращений: 1" in result.output and number in result.output
     assert "Файлов вложений будет удалено: 2" in result.output
     assert facts(app, old) == before
     assert all((Path(app.config["UPLOAD_DIR"]) / name).is_file() for name in before["files"])
@@ -351,7 +352,7 @@ def test_requests_never_closed_beyond_the_term_are_listed_for_the_head_not_purge
         db.session.commit()
         old_number, fresh_number, old_id = old.number, fresh.number, old.id
         db.session.remove()
-    assert "Обращений обезличены: 0" in runner.invoke(args=["data", "purge"]).output
+    assert "Обезличено обращений: 0" in runner.invoke(args=["data", "purge"]).output
     client = app.test_client()
     login(client, cast_of_app(app).head.id)
     page = client.get("/app/desk/control").get_data(as_text=True)
@@ -360,3 +361,8 @@ def test_requests_never_closed_beyond_the_term_are_listed_for_the_head_not_purge
     with app.app_context():
         assert db.session.get(SupportRequest, old_id).author_name == "Давний Автор"
         db.session.remove()
+
+
+def test_every_page_the_audit_log_covers_has_its_russian_words(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.split(".")[0] in AUDITED_BLUEPRINTS}
+    assert endpoints and endpoints <= set(AuditedPage.codes()), endpoints - set(AuditedPage.codes())

@@ -106,6 +106,7 @@ class ClockOutcome(Code):
     BREACHED = "breached", "просрочено и не выполнено"
     NOT_STARTED = "not_started", "ещё не начался"
     NOT_COUNTED = "not_counted", "не учитывается: обращение — дубликат"
+    SKIPPED = "skipped", "не понадобилось: ответ дан по известной проблеме"
     DONE = "done", "выполнено (время не записано)"  # requests closed before outcomes were kept
 
 
@@ -279,7 +280,8 @@ class Anonymisation(Code):
 
 
 class AuditedPage(Code):
-    """Pages and actions of the desk that the audit log names (the log keeps the endpoint).
+    """Every page of the areas the audit log covers, by endpoint (webapp/web/audit.py writes
+    the endpoint; tests/test_retention.py checks each one has its words here).
 
     `personal` is "yes" when the page shows a person's data (names, contacts, descriptions)."""
 
@@ -290,14 +292,21 @@ class AuditedPage(Code):
     REQUEST_PAGE = "desk.request_page", "страница обращения", "yes"
     ACT = "desk.act", "действие с обращением", "yes"
     ATTACHMENT = "desk.attachment", "вложение обращения", "yes"
-    HOTLINE = "desk.hotline", "запись обращения по телефону", "yes"
+    HOTLINE = "desk.hotline", "форма записи обращения по телефону", "yes"
     CONTROL = "oversight.control", "контроль исполнения", "yes"
     REPORTS = "oversight.reports", "отчёты", "yes"
     EXPORT = "oversight.export_file", "выгрузка отчёта или реестра", "yes"
     PEOPLE = "privacy.people", "поиск сведений о человеке", "yes"
     PERSON_EXPORT = "privacy.person_export", "выгрузка сведений о человеке", "yes"
     PERSON_ANONYMISE = "privacy.person_anonymise", "удаление сведений о человеке", "yes"
-    AUDIT = "privacy.audit", "журнал доступа", "no"
+    AUDIT = "privacy.audit_log", "журнал доступа", "no"
+    PROBLEMS = "problems.index", "известные проблемы", "no"
+    PROBLEM = "problems.show", "известная проблема", "no"
+    PROBLEM_DECLARE = "problems.declare", "объявление известной проблемы", "no"
+    PROBLEM_UPDATE = "problems.update", "изменение известной проблемы", "no"
+    PROBLEM_RESOLVE = "problems.resolve", "решение известной проблемы: ответ всем", "no"
+    PROBLEM_LINK = "problems.link", "связь обращения с известной проблемой", "no"
+    PROBLEM_UNLINK = "problems.unlink", "снятие связи с известной проблемой", "no"
 
 
 # Handed to every template (webapp/factory.py), so a page compares and titles codes by name.

@@ -50,7 +50,8 @@ def restore_command(archive: Path) -> None:
     log.info("backup restored: %s", archive.name)
     click.echo(
         f"Восстановлено из «{archive.name}» (копия от {manifest.created_at}, файлов: {manifest.attachments}). "
-        "Дальше: flask --app wsgi db upgrade — на случай, если копия сделана более старой версией."
+        "Дальше: flask --app wsgi db upgrade с теми же DATABASE_URL и UPLOAD_DIR — на случай, если копия "
+        "сделана более старой версией."
     )
 
 
@@ -66,10 +67,10 @@ def purge_command(dry_run: bool) -> None:
     """Удалить сведения о людях из обращений, закрытых раньше срока хранения."""
     result = purge_expired(dry_run=dry_run)
     profile = current_school()
-    done = "будут обезличены" if dry_run else "обезличены"
+    done = "Будет обезличено" if dry_run else "Обезличено"
     click.echo(f"Срок хранения: {profile.privacy.retention_days} дн. — закрытые до "
                f"{local_datetime(profile, result.cutoff)}.")  # fmt: skip
-    click.echo(f"Обращений {done}: {len(result.numbers)}" + (f" ({', '.join(result.numbers[:20])}"
+    click.echo(f"{done} обращений: {len(result.numbers)}" + (f" ({', '.join(result.numbers[:20])}"
                + (" …" if len(result.numbers) > 20 else "") + ")" if result.numbers else ""))  # fmt: skip
     click.echo(f"Файлов вложений {'будет удалено' if dry_run else 'удалено'}: {result.files}; "
                f"записей журнала доступа: {result.audit_entries}.")  # fmt: skip

@@ -80,6 +80,8 @@ def outcome(profile: SchoolProfile, req: SupportRequest, clock: Clock, now: dt.d
             return ClockReport(clock, ClockOutcome.NOT_STARTED, due)
         if req.closing_outcome == ClosingOutcome.DUPLICATE:
             return ClockReport(clock, ClockOutcome.NOT_COUNTED, due)
+        if req.known_problem_id is not None:  # answered with its known problem: step skipped
+            return ClockReport(clock, ClockOutcome.SKIPPED, due)
         return ClockReport(clock, ClockOutcome.DONE, due, **extension)
     kind = ClockOutcome.MET_LATE if late else ClockOutcome.MET
     return ClockReport(clock, kind, due, late, done_at, **extension)

@@ -26,7 +26,7 @@ def settings_warnings(settings: Mapping, profile: SchoolProfile, *, sender_from_
             f"PUBLIC_BASE_URL «{settings['PUBLIC_BASE_URL']}» — http в рабочем режиме: ссылки в письмах "
             "и cookie сеанса идут без шифрования (ALLOW_PLAIN_HTTP). Настройте TLS."
         )
-    if sender_from_profile:
+    if sender_from_profile and production:  # `make run`'s local catcher takes any sender
         warnings.append(
             f"MAIL_DEFAULT_SENDER не задан: письма уходят от адреса службы из профиля "
             f"({profile.support.email}). Укажите отправителя явно — тот адрес, от которого почтовый "

@@ -30,7 +30,7 @@ from .period import Period
 FORMATS = ("xlsx", "csv")
 MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Flask adds "; charset=utf-8" to a text type
 }
 CHUNK = 64 * 1024
 BATCH = 1000

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ..deadlines import clock_length
+from ..deadlines import due_for
 from ..extensions import db
 from ..formatting import local_datetime
 from ..models import KnownProblem, SupportRequest
@@ -197,7 +197,7 @@ def unlink(reg: Register, req: SupportRequest, staff_id: str, *, now: dt.datetim
     req.known_problem_id = None
     for clock, column in DUE_COLUMNS.items():
         if getattr(req, column) is not None:
-            setattr(req, column, max(getattr(req, column), now + clock_length(reg.profile, clock)))
+            setattr(req, column, max(getattr(req, column), due_for(reg.profile, clock, now)))
     record(req, staff_id, Event.PROBLEM_UNLINKED, "", public=False, now=now)
 
 
@@ -219,13 +219,13 @@ def followed_deadlines(
     profile: SchoolProfile, deadlines: dict[str, dt.datetime | None], problem: KnownProblem, now: dt.datetime
 ) -> dict[str, dt.datetime | None]:
     """`{"assign_due": …, "take_due": …, "process_due": …}` moved to at least the problem's
-    expected end (or an hour from `now`, whichever is later) plus each clock's length; None
-    stays None. The hour keeps linked requests off the «due within 30 minutes» list."""
+    expected end (or an hour from `now`, whichever is later) plus each clock's length, counted
+    the way that clock runs (working hours or calendar, webapp/deadlines/due.py); None stays None. The hour keeps linked requests off the «due within 30 minutes» list."""
     base = max(now + FOLLOW_MARGIN, problem.expected_at or now)
     moved = dict(deadlines)
     for clock, column in DUE_COLUMNS.items():
         if moved.get(column) is not None:
-            moved[column] = max(moved[column], base + clock_length(profile, clock))
+            moved[column] = max(moved[column], due_for(profile, clock, base))
     return moved
 
 
