@@ -5,10 +5,6 @@ keep the app's headers. In Chromium, nothing on the site is blocked by the polic
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -16,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.live import LiveServer
-from tests.support.nginx import DEPLOY_CONFIG, localize
-from tests.support.private_servers import wait_for_port
+from tests.support.nginx import DEPLOY_CONFIG, localize, running_nginx
 from tests.support.site import PAGES
 from tests.support.submissions import free_port
 
@@ -35,40 +30,6 @@ def local_config(block: str, *, port: int, site: Path, app_url: str) -> str:
     return localize(block, https_port=None, http_port=port, site=site, app_servers=[app_url.split("://", 1)[1]])
 
 
-@contextlib.contextmanager
-def running_nginx(tmp_path: Path, server_block: str, port: int):
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not os.path.exists(binary):
-        pytest.skip("nginx is not installed (apt-get install nginx)")
-    for name in ("logs", "temp"):
-        (tmp_path / name).mkdir(parents=True)
-    conf = tmp_path / "nginx.conf"
-    user = "user root;\n" if os.geteuid() == 0 else ""  # pytest's folders are root's only
-    conf.write_text(
-        f"{user}worker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/logs/error.log;\n"
-        "events { worker_connections 64; }\n"
-        f"http {{\n include /etc/nginx/mime.types;\n access_log off;\n"
-        f" client_body_temp_path {tmp_path}/temp/body;\n proxy_temp_path {tmp_path}/temp/proxy;\n"
-        f" fastcgi_temp_path {tmp_path}/temp/fastcgi;\n uwsgi_temp_path {tmp_path}/temp/uwsgi;\n"
-        f" scgi_temp_path {tmp_path}/temp/scgi;\n{server_block}}}\n"
-    )
-    process = subprocess.Popen(
-        [binary, "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        wait_for_port(port)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()  # nginx stops its workers on SIGTERM
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-        process.stderr.close()
-
-
 @pytest.fixture
 def behind_nginx(app, built_site, tmp_path):
     site = built_site("demo").root
@@ -76,8 +37,8 @@ def behind_nginx(app, built_site, tmp_path):
     with LiveServer(app) as live:
         port = free_port()
         block = local_config(readme_server_block(), port=port, site=site, app_url=live.url)
-        with running_nginx(tmp_path / "nginx", block, port) as url:
-            yield url
+        with running_nginx(tmp_path / "nginx", block, port):
+            yield f"http://127.0.0.1:{port}"
 
 
 def fetch(url: str):
@@ -164,7 +125,8 @@ def test_a_body_beyond_nginxs_limit_gets_the_russian_page_with_a_way_back(app, b
         block = local_config(readme_server_block(), port=port, site=site, app_url=live.url)
         assert "client_max_body_size 48m;" in block and "error_page 413 /app/form/too-large;" in block
         block = block.replace("client_max_body_size 48m;", "client_max_body_size 1m;")  # a small body will do
-        with running_nginx(tmp_path / "nginx", block, port) as url:
+        with running_nginx(tmp_path / "nginx", block, port):
+            url = f"http://127.0.0.1:{port}"
             with post_multipart(url, [("big.jpg", b"\xff\xd8\xff" + b"\x00" * (2 * 1024 * 1024))]) as response:
                 assert response.status == 413
                 html = response.read().decode("utf-8")
