@@ -329,3 +329,15 @@ def test_linked_deadlines_follow_the_problem_in_working_hours_and_skipped_steps_
         assert outcome(profile, req, Clock.ASSIGN, utc_now()).outcome == ClockOutcome.SKIPPED
         assert outcome(profile, req, Clock.PROCESS, utc_now()).outcome == ClockOutcome.MET
         db.session.remove()
+
+
+def test_a_refused_resolution_keeps_the_problem_as_it_stands_in_the_edit_form(app):
+    client = app.test_client()
+    login(client, head_of(app).id)
+    expected = school_input(app, utc_now() + dt.timedelta(hours=5))
+    pid = problem_id(declare(client, platform="sferum", expected_at=expected))
+    refused = client.post(f"/app/desk/problems/{pid}/resolve", data={"message": " "})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Напишите текст письма семьям" in page
+    assert f'id="expected_at" name="expected_at" type="datetime-local" value="{expected}"' in page  # school time
+    assert re.search(r'<option selected value="sferum">|<option value="sferum" selected>', page)

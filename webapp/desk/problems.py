@@ -73,13 +73,7 @@ def declare():
 @bp.get("/problems/<id:problem_id>")
 def show(problem_id: int):
     problem = _problem_or_404(problem_id)
-    profile = current_school()
-    form = ProblemForm(formdata=None, obj=problem).offer(profile)
-    form.request_types.data = problem.type_ids
-    form.platform.data = problem.platform or ""
-    form.started_at.data = local_input_value(profile, problem.started_at)
-    form.expected_at.data = local_input_value(profile, problem.expected_at) if problem.expected_at else None
-    return _show(problem, form, ResolveForm(formdata=None), LinkForm(formdata=None))
+    return _show(problem, _filled_form(problem), ResolveForm(formdata=None), LinkForm(formdata=None))
 
 
 @bp.post("/problems/<id:problem_id>")
@@ -179,13 +173,20 @@ def _index(form: ProblemForm, problem: str | None = None, status: int = 200):
     ), status  # fmt: skip
 
 
-def _show_with(problem: KnownProblem, *, resolve_form=None, link_form=None, refused: str):
+def _filled_form(problem: KnownProblem) -> ProblemForm:
+    """The edit form showing the problem as it stands (times by the school's clock)."""
     profile = current_school()
     form = ProblemForm(formdata=None, obj=problem).offer(profile)
     form.request_types.data = problem.type_ids
+    form.platform.data = problem.platform or ""
     form.started_at.data = local_input_value(profile, problem.started_at)
-    return _show(problem, form, resolve_form or ResolveForm(formdata=None), link_form or LinkForm(formdata=None),
-                 refused, 400)  # fmt: skip
+    form.expected_at.data = local_input_value(profile, problem.expected_at) if problem.expected_at else None
+    return form
+
+
+def _show_with(problem: KnownProblem, *, resolve_form=None, link_form=None, refused: str):
+    return _show(problem, _filled_form(problem), resolve_form or ResolveForm(formdata=None),
+                 link_form or LinkForm(formdata=None), refused, 400)  # fmt: skip
 
 
 def _show(problem, form, resolve_form, link_form, refused: str | None = None, status: int = 200):
