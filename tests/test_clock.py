@@ -1,4 +1,5 @@
-"""The deadline clocks in calendar time and in the service's working hours (08:00–17:00, Mon–Fri).
+"""The deadline clocks in calendar time, in the service's working hours (08:00–17:00, Mon–Fri)
+and round the clock on working days only; each clock in its own mode, or none at all.
 
 The demo school is in Asia/Yekaterinburg (UTC+5 all year); dates are chosen on the 2025–2027
 Russian calendar: the New Year break, 4 November, the working Saturday of 1 November 2025.
@@ -8,9 +9,13 @@ import datetime as dt
 
 import pytest
 
-from tests.support.deadlines import OTHER_SCHOOL, local, school_profile
-from webapp.school import load_profile
-from webapp.deadlines import add_service_time, is_open, next_opening, service_time_between
+from tests.support.deadlines import OTHER_SCHOOL, demo_data, local, school_profile
+from webapp.school import SchoolProfile, load_profile
+from webapp.deadlines import (
+    add_service_time, clock_time_between, due_for, initial_deadlines, is_open, next_opening,
+    service_time_between,
+)
+from webapp.vocabulary import Clock
 
 MIN30 = dt.timedelta(minutes=30)
 DAY = dt.timedelta(hours=24)
@@ -200,7 +205,7 @@ def test_service_time_between_is_plain_elapsed_time_in_calendar_mode(calendar):
     assert service_time_between(calendar, start, start + DAY) == DAY
 
 
-@pytest.mark.parametrize("clock", ["calendar", "working_hours"])
+@pytest.mark.parametrize("clock", ["calendar", "working_hours", "working_days"])
 def test_adding_then_measuring_service_time_agrees(clock):
     profile = school_profile(clock=clock)
     start = local(profile, 2025, 12, 29, 15, 37)
@@ -214,3 +219,114 @@ def test_naive_datetimes_and_negative_durations_are_refused(hours):
         add_service_time(hours, dt.datetime(2026, 3, 3, 10, 0), MIN30)
     with pytest.raises(ValueError):
         add_service_time(hours, local(hours, 2026, 3, 3, 10, 0), -MIN30)
+
+
+# Working days: round the clock, but only on the working days of the school's calendar (the
+# demo works Monday to Friday, Asia/Yekaterinburg).
+
+
+@pytest.fixture
+def days():
+    return school_profile(clock="working_days")
+
+
+def test_working_days_24_hours_from_friday_afternoon_end_on_monday_afternoon(days):
+    friday = local(days, 2026, 3, 13, 16, 0)
+    assert add_service_time(days, friday, DAY) == local(days, 2026, 3, 16, 16, 0)
+    assert service_time_between(days, friday, local(days, 2026, 3, 16, 16, 0)) == DAY
+
+
+def test_working_days_count_the_evening_and_the_night_of_a_working_day(days):
+    tuesday_evening = local(days, 2026, 3, 3, 20, 0)
+    assert add_service_time(days, tuesday_evening, MIN30) == local(days, 2026, 3, 3, 20, 30)
+    assert add_service_time(days, tuesday_evening, DAY) == local(days, 2026, 3, 4, 20, 0)
+
+
+def test_working_days_do_not_run_at_the_weekend(days):
+    saturday = local(days, 2026, 3, 14, 10, 0)
+    assert add_service_time(days, saturday, MIN30) == local(days, 2026, 3, 16, 0, 30)
+    friday_late = local(days, 2026, 3, 13, 23, 45)
+    assert add_service_time(days, friday_late, MIN30) == local(days, 2026, 3, 16, 0, 15)
+
+
+def test_working_days_skip_a_holiday_the_same_way(days):
+    tuesday = local(days, 2026, 11, 3, 16, 0)  # 4 November, Unity Day, is off
+    assert add_service_time(days, tuesday, DAY) == local(days, 2026, 11, 5, 16, 0)
+    # 31 December 2025 and the New Year break to 11 January 2026 are off.
+    new_year = local(days, 2025, 12, 30, 12, 0)
+    assert add_service_time(days, new_year, DAY) == local(days, 2026, 1, 12, 12, 0)
+
+
+def test_working_days_follow_the_school_calendar_and_its_time_zone():
+    profile = school_profile(clock="working_days", working_days=[dt.date(2026, 3, 14)])
+    friday = local(profile, 2026, 3, 13, 16, 0)  # Saturday 14 March worked by the school
+    assert add_service_time(profile, friday, DAY) == local(profile, 2026, 3, 14, 16, 0)
+    kaliningrad = school_profile(clock="working_days", timezone="Europe/Kaliningrad")
+    # 21:30 UTC on Friday is Saturday 02:30 in Yekaterinburg, still Friday 23:30 in Kaliningrad.
+    moment = dt.datetime(2026, 3, 13, 21, 30, tzinfo=UTC)
+    assert add_service_time(kaliningrad, moment, MIN30) == local(kaliningrad, 2026, 3, 14, 0, 0)
+    demo = school_profile(clock="working_days")
+    assert add_service_time(demo, moment, MIN30) == local(demo, 2026, 3, 16, 0, 30)
+
+
+def test_working_days_need_no_service_hours():
+    data = demo_data()
+    del data["support"]["hours"]
+    data["support"]["deadlines"]["clock"] = "working_days"
+    profile = SchoolProfile.model_validate(data)
+    friday = local(profile, 2026, 3, 13, 16, 0)
+    assert add_service_time(profile, friday, DAY) == local(profile, 2026, 3, 16, 16, 0)
+
+
+# Each clock in its own mode (seed 002: «в течение 24 часов с момента поступления»).
+
+
+def test_each_clock_runs_in_its_own_mode():
+    profile = school_profile(clock="working_hours", clocks={"process": "calendar", "take_into_work": "working_days"})
+    friday = local(profile, 2026, 3, 13, 16, 50)
+    assert profile.clock_mode(Clock.PROCESS) == "calendar"
+    assert due_for(profile, Clock.ASSIGN, friday) == local(profile, 2026, 3, 16, 8, 20)
+    assert due_for(profile, Clock.TAKE, friday) == local(profile, 2026, 3, 13, 17, 20)
+    assert due_for(profile, Clock.PROCESS, friday) == local(profile, 2026, 3, 14, 16, 50)
+    assert due_for(profile, Clock.TAKE, local(profile, 2026, 3, 13, 23, 50)) == local(profile, 2026, 3, 16, 0, 20)
+
+
+def test_lateness_is_measured_in_the_mode_of_its_clock():
+    profile = school_profile(clock="working_hours", clocks={"process": "calendar"})
+    friday, monday = local(profile, 2026, 3, 13, 16, 0), local(profile, 2026, 3, 16, 9, 0)
+    assert clock_time_between(profile, Clock.PROCESS, friday, monday) == dt.timedelta(hours=65)
+    assert clock_time_between(profile, Clock.ASSIGN, friday, monday) == dt.timedelta(hours=2)
+
+
+# No deadline in the act (seed 001): no clock runs.
+
+
+def without_deadlines(*, hours: bool = True) -> SchoolProfile:
+    data = demo_data()
+    del data["support"]["deadlines"]
+    if not hours:
+        del data["support"]["hours"]
+    return SchoolProfile.model_validate(data)
+
+
+def test_a_profile_without_deadlines_starts_no_clock():
+    profile = without_deadlines()
+    arrived = local(profile, 2026, 3, 13, 16, 0)
+    assert initial_deadlines(profile, arrived) == {"assign_due": None, "take_due": None, "process_due": None}
+    assert [due_for(profile, clock, arrived) for clock in Clock] == [None, None, None]
+
+
+def test_a_deadline_left_out_starts_only_that_clock_not():
+    profile = school_profile(clock="calendar", take_into_work_minutes=None, process_hours=None)
+    arrived = local(profile, 2026, 3, 13, 16, 0)
+    assert initial_deadlines(profile, arrived) == {
+        "assign_due": local(profile, 2026, 3, 13, 16, 30), "take_due": None, "process_due": None,
+    }
+    assert due_for(profile, Clock.TAKE, arrived) is None
+
+
+def test_without_service_hours_nobody_is_told_the_service_is_closed():
+    profile = without_deadlines(hours=False)
+    sunday_night = local(profile, 2026, 3, 15, 3, 0)
+    assert next_opening(profile, sunday_night) is None
+    assert is_open(profile, sunday_night)

@@ -218,3 +218,20 @@ def test_a_closed_network_may_allow_plain_http_and_the_log_says_so_loudly(tmp_pa
                           "ALLOW_PLAIN_HTTP": True})  # fmt: skip
     assert app.config["SESSION_COOKIE_SECURE"] is False and not app.config.get("REMEMBER_COOKIE_SECURE")
     assert "рабочий режим без HTTPS" in caplog.text
+
+
+def test_doctor_compares_the_read_mailbox_with_the_sender_where_the_profile_has_no_support_email(tmp_path):
+    """Replies come to support.email, or to MAIL_DEFAULT_SENDER where the act gives none: the
+    mailbox `mailbox fetch` reads must be that one (and a (name, address) sender is read right)."""
+    from tests.support.submissions import profile_variant
+    from webapp.health.settings import settings_warnings
+    from webapp.school import load_profile
+
+    profile = load_profile(profile_variant(tmp_path, support__email=None))
+    base = {"APP_ENV": "production", "PUBLIC_BASE_URL": "https://help.school.example",
+            "PROXY_COUNT": 1, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
+            "MAIL_DEFAULT_SENDER": ("Служба", "help@school.example"), "IMAP_HOST": "imap.example"}  # fmt: skip
+    wrong = settings_warnings({**base, "IMAP_USERNAME": "other@school.example"}, profile, sender_from_profile=False)
+    assert any("MAIL_DEFAULT_SENDER (help@school.example)" in w for w in wrong)
+    right = settings_warnings({**base, "IMAP_USERNAME": "help@school.example"}, profile, sender_from_profile=False)
+    assert right == []

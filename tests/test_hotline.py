@@ -14,6 +14,7 @@ from tests.support.staff import login
 from tests.support.submissions import field_error, hotline_data as call, school_clock
 from webapp.extensions import db
 from webapp.models import OutboxMessage, SupportRequest
+from webapp.school import DEMO_PROFILE
 
 ZONE = ZoneInfo("Asia/Yekaterinburg")  # the demo school's time zone
 URL = "/app/desk/hotline"
@@ -134,3 +135,44 @@ def test_a_screenshot_sent_by_e_mail_can_be_attached(app, client):
     with app.app_context():
         [req] = db.session.scalars(sa.select(SupportRequest)).all()
         assert [(a.original_name, a.content_type) for a in req.attachments] == [("screen.png", "image/png")]
+
+
+SUPPORT_CHAT = {
+    "id": "support_chat",
+    "title": "Чат поддержки в системе дистанционного обучения",
+    "details": "Напишите в чат поддержки в системе дистанционного обучения; ответ придёт туда же.",
+}
+
+
+def test_the_ways_to_record_are_the_profiles_channels_and_a_support_chat_can_be_recorded(make_app, tmp_path):
+    """Seed 000: the main way to apply is the support chat of the school's distance-learning
+    system. The hotline form offers exactly the profile's channels but the web form, and records
+    a request that came by that chat under the chat's own title."""
+    import yaml
+
+    from tests.support.request_life import offered_channels
+    from tests.support.submissions import profile_variant
+    from webapp.school import load_profile
+
+    demo = yaml.safe_load(DEMO_PROFILE.read_text(encoding="utf-8"))
+    channels = [c for c in demo["channels"] if c["id"] != "class_chat"] + [SUPPORT_CHAT]
+    path = profile_variant(tmp_path, channels=channels)
+    profile = load_profile(path)
+    app = make_app(SCHOOL_PROFILE=path)
+    client = app.test_client()
+    login(client, "sidorova")
+    page = client.get(URL).get_data(as_text=True)
+    assert offered_channels(page) == [c.id for c in profile.recorded_channels]
+    assert "support_chat" in offered_channels(page) and "class_chat" not in offered_channels(page)
+    assert SUPPORT_CHAT["title"] in page
+
+    response = client.post(URL, data=call(channel="support_chat", contact_email="parent@example.ru"))
+    assert response.status_code == 302
+    [req] = stored(app)
+    assert req.channel == "support_chat"
+    assert SUPPORT_CHAT["title"].lower() in req.history[0].text.lower()
+    assert SUPPORT_CHAT["title"].lower() in client.get(response.location).get_data(as_text=True).lower()
+
+    refused = client.post(URL, data=call(channel="class_chat", contact_email="parent@example.ru"))
+    assert field_error(refused.get_data(as_text=True), "channel") == "Выберите, как поступило обращение."
+    assert len(stored(app)) == 1

@@ -170,3 +170,27 @@ def test_git_ignores_what_the_app_and_the_school_put_in_instance():
 
 def test_git_keeps_the_instance_readme_and_example():
     assert [path for path in TRACKED if is_ignored(path)] == []
+
+
+def test_files_created_in_instance_stay_out_of_git(tmp_path):
+    """The same files made for real in a checkout of the program's .gitignore and instance/ files
+    (a throwaway repository, not the developer's): git sees only the README and the example."""
+    git("--version")  # skips where git is missing, as the tests above do
+    clone = tmp_path / "clone"
+    for path in (".gitignore", *TRACKED):
+        (clone / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / path, clone / path)
+    subprocess.run(["git", "init", "-q", str(clone)], check=True, capture_output=True, timeout=60)
+    for path in PRIVATE_FILES:
+        (clone / path).parent.mkdir(parents=True, exist_ok=True)
+        (clone / path).write_bytes(b"personal data")
+
+    def in_clone(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=clone, capture_output=True, text=True, timeout=60)
+
+    checked = in_clone("check-ignore", *PRIVATE_FILES)
+    assert checked.returncode == 0, checked.stderr
+    assert sorted(checked.stdout.split()) == sorted(PRIVATE_FILES)
+    status = in_clone("status", "--porcelain", "--untracked-files=all")
+    assert status.returncode == 0, status.stderr
+    assert sorted(line[3:] for line in status.stdout.splitlines()) == sorted([".gitignore", *TRACKED])

@@ -14,7 +14,9 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from tests.support.submissions import SERVICE_MAILBOX, form_data, free_port, request_data
+from tests.support.submissions import SERVICE_MAILBOX, form_data, free_port, profile_variant, request_data
+from webapp import create_app
+from webapp.config import ConfigError
 from webapp.extensions import db
 from webapp.mail.outbox import deliver_due
 from webapp.mail.queue import enqueue
@@ -238,3 +240,35 @@ def test_the_form_takes_a_cyrillic_mailbox_only_where_the_schools_server_deliver
     deliver_due(app)
     [options] = [o for r, o, _raw in utf8_catcher.letters if r == ["иван@xn--80a1acny.xn--p1ai"]]
     assert "SMTPUTF8" in options
+
+
+def test_without_a_support_email_replies_come_back_to_the_sender_with_their_token(make_app, catcher, tmp_path):
+    """Seeds 001–004 give no support e-mail: the school sets MAIL_DEFAULT_SENDER, and replies
+    come back to that mailbox, still carrying the token that proves which letter they answer."""
+    path = profile_variant(tmp_path, support__email=None)
+    app = make_app(MAIL_PORT=catcher.port, SCHOOL_PROFILE=path,
+                   MAIL_DEFAULT_SENDER="Служба <help@school7-zarechny.example.ru>")  # fmt: skip
+    with app.app_context():
+        submit_request(current_register(), request_data())
+        db.session.commit()
+    deliver_due(app)
+    [to_staff] = [parsed(raw) for raw in catcher.to(LEBEDEV)]
+    [acknowledgement] = [parsed(raw) for raw in catcher.to(AUTHOR)]
+    for letter in (to_staff, acknowledgement):
+        assert letter["From"].addresses[0].addr_spec == "help@school7-zarechny.example.ru"
+        reply_to = letter["Reply-To"].addresses[0].addr_spec
+        assert reply_to.startswith("help+r") and reply_to.endswith("@school7-zarechny.example.ru")
+        assert "support@" not in letter.as_string()
+
+
+def test_without_a_support_email_or_a_sender_production_refuses_to_start_and_development_mails_locally(tmp_path):
+    path = profile_variant(tmp_path, support__email=None)
+    production = {"APP_ENV": "production", "SECRET_KEY": "a-long-random-production-secret-key",
+                  "DATABASE_URL": "sqlite://", "PUBLIC_BASE_URL": "https://help.school.example",
+                  "SCHOOL_PROFILE": path}  # fmt: skip
+    with pytest.raises(ConfigError, match="MAIL_DEFAULT_SENDER не задан, а в профиле школы нет support.email"):
+        create_app(production)
+    given = create_app({**production, "MAIL_DEFAULT_SENDER": "help@school.example"})
+    assert given.config["MAIL_DEFAULT_SENDER"] == "help@school.example"
+    development = create_app({**production, "APP_ENV": "development"})
+    assert development.config["MAIL_DEFAULT_SENDER"][1] == "helpdesk@localhost"

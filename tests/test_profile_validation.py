@@ -7,8 +7,13 @@ import copy
 import pytest
 import yaml
 
+from pathlib import Path
+
 from tests.support.site import PROFILES, run_mkdocs_build
 from webapp.school import DEMO_PROFILE, ProfileError, load_profile
+from webapp.vocabulary import ClockMode
+
+SCHEMA1_PROFILE = Path(__file__).parent / "support" / "schema1_profile.yaml"
 
 DEMO = yaml.safe_load(DEMO_PROFILE.read_text(encoding="utf-8"))
 
@@ -42,7 +47,56 @@ def test_the_two_profiles_describe_different_schools():
     assert {s.email for s in demo.staff}.isdisjoint({s.email for s in other.staff})
     assert {p.name for p in demo.platforms}.isdisjoint({p.name for p in other.platforms})
     assert {t.title for t in demo.request_types}.isdisjoint({t.title for t in other.request_types})
-    assert demo.support.phone != other.support.phone
+    assert demo.support.main_phone.number != other.support.main_phone.number
+
+
+def test_a_profile_written_for_the_first_schema_still_loads_with_the_same_meaning():
+    """Schema 1 had one `support.phone` (always called a hotline), a required head and
+    appointment order, and one clock mode: it loads as that, unchanged."""
+    old = load_profile(SCHEMA1_PROFILE)
+    assert old.support.phones == old.support.phones[:1]
+    phone = old.support.main_phone
+    assert (phone.number, phone.label, phone.hotline) == ("8 (34377) 7-12-34", "горячая линия", True)
+    assert old.support.hotline_phone == phone
+    assert old.has_head and old.controller.id == "orlova"
+    assert old.responsible_person.id == "gromov"
+    assert old.responsible.order.describe() == "приказ от 01.09.2026 № 112-од"
+    assert [old.clock_mode(c) for c in ("assign", "take", "process")] == [ClockMode.WORKING_HOURS] * 3
+    assert [old.deadline_length(c).total_seconds() for c in ("assign", "take", "process")] == [
+        1800, 1800, 24 * 3600]
+
+
+def test_sections_an_act_may_not_have_can_be_left_out(tmp_path):
+    """Seeds 000, 001 and 003 have no head, no appointment order, no deadlines, no hotline,
+    no support e-mail or hours, no consultations or links: such a profile loads."""
+
+    def strip(data):
+        for key in ("head_role", "responsible", "consultations", "links", "legal_basis", "platforms"):
+            del data[key]
+        data["control_role"] = "hotline"
+        for key in ("email", "phones", "hours", "deadlines"):
+            del data["support"][key]
+
+    profile = load_profile(write_profile(tmp_path, strip))
+    assert not profile.has_head and profile.controller.id == "sidorova"
+    assert profile.responsible_person is None
+    assert profile.support.main_phone is None and profile.support.hotline_phone is None
+    assert profile.deadline_length("process") is None
+    assert profile.procedure.title_text == "Порядок технической помощи при дистанционном обучении"
+
+
+def test_each_clock_may_run_in_its_own_mode(tmp_path):
+    """Seed 002: 30 minutes of service time, but 24 hours from arrival."""
+
+    def per_clock(data):
+        data["support"]["deadlines"]["clocks"] = {"process": "calendar", "assign": "working_days"}
+        del data["support"]["deadlines"]["take_into_work_minutes"]
+
+    profile = load_profile(write_profile(tmp_path, per_clock))
+    assert profile.clock_mode("assign") == ClockMode.WORKING_DAYS
+    assert profile.clock_mode("take") == ClockMode.WORKING_HOURS
+    assert profile.clock_mode("process") == ClockMode.CALENDAR
+    assert profile.deadline_length("take") is None
 
 
 def set_key(path: str, value):
@@ -62,10 +116,18 @@ def set_key(path: str, value):
 
 DROP = object()
 
+
+def both(*changes):
+    def change(data):
+        for one in changes:
+            one(data)
+
+    return change
+
 # (what is wrong, the change to the demo profile, what the message must say)
 MISTAKES = [
-    ("missing key", set_key("support.email", DROP),
-     "support.email: обязательный ключ не заполнен"),
+    ("missing key", set_key("support.name", DROP),
+     "support.name: обязательный ключ не заполнен"),
     ("missing section", set_key("privacy", DROP),
      "privacy: обязательный ключ не заполнен"),
     ("number given as words", set_key("support.deadlines.assign_minutes", "полчаса"),
@@ -74,16 +136,37 @@ MISTAKES = [
      "roles: нужен список"),
     ("date that is not a date", set_key("responsible.order.date", "первое сентября"),
      "responsible.order.date: нужна дата в виде ГГГГ-ММ-ДД"),
-    ("misspelt key", set_key("support.phon", "8 (34377) 7-12-34"),
-     "support.phon: неизвестный ключ"),
+    ("misspelt key", set_key("support.phones.0.numbr", "8 (34377) 7-12-34"),
+     "support.phones[0].numbr: неизвестный ключ"),
     ("request type routed to unknown role", set_key("request_types.1.route_to", "librarian"),
      "request_types[1].route_to: роль «librarian» не описана в roles"),
     ("staff member with unknown role", set_key("staff.2.roles", ["hotline", "janitor"]),
      "staff[2].roles: роль «janitor» не описана в roles"),
     ("bad e-mail", set_key("staff.0.email", "orlova.school7.ru"),
      "staff[0].email: «orlova.school7.ru» — не адрес электронной почты"),
-    ("bad phone", set_key("support.phone", "звоните секретарю"),
-     "support.phone: «звоните секретарю» — не номер телефона"),
+    ("bad phone", set_key("support.phones.0.number", "звоните секретарю"),
+     "support.phones[0].number: «звоните секретарю» — не номер телефона"),
+    ("bad phone in the first schema's key",
+     both(set_key("support.phones", DROP), set_key("support.phone", "звоните секретарю")),
+     "support: phone: «звоните секретарю» — не номер телефона"),
+    ("old and new phone keys together", set_key("support.phone", "8 (34377) 7-12-34"),
+     "support: ключи phone и phones вместе"),
+    ("neither head nor control role", set_key("head_role", DROP),
+     "укажите control_role"),
+    ("control role not described", set_key("control_role", "director"),
+     "control_role: роль «director» не описана в roles"),
+    ("working hours clock without hours", set_key("support.hours", DROP),
+     "support: deadlines: сроки считаются в рабочие часы (working_hours), но часы работы"),
+    ("deadlines section without a deadline", set_key("support.deadlines", {"clock": "calendar"}),
+     "support.deadlines: в разделе deadlines нет ни одного срока"),
+    ("unknown clock mode of one clock", set_key("support.deadlines.clocks", {"process": "сутки"}),
+     "support.deadlines.clocks.process: допустимые значения: 'calendar', 'working_hours' или"),
+    ("class-teacher routing without classes", set_key("request_types.2.route_by", "class_teacher"),
+     "request_types[2].route_by: class_teacher — нужен раздел classes"),
+    ("class teacher not on the staff", set_key("classes", [{"name": "5А", "class_teacher": "ivanova"}]),
+     "classes[0].class_teacher: сотрудник «ivanova» не найден"),
+    ("appointment order with a misspelt key", set_key("responsible.order", {"nomer": "5"}),
+     "responsible.order.nomer: неизвестный ключ"),
     ("too short phone", set_key("platforms.0.phone", "12-34"),
      "platforms[0].phone: «12-34» — не номер телефона"),
     ("hour that does not exist", set_key("support.hours.start", "25:00"),

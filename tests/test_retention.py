@@ -94,11 +94,11 @@ KEPT = {
     "closed_at", "extension_due", "extension_requested_by", "extension_requested_at", "extended_by",
     "extended_at", "assign_done_at", "assign_took", "assign_late", "take_done_at", "take_took", "take_late",
     "process_done_at", "process_took", "process_late", "missed", "closing_outcome", "duplicate_of_id",
-    "rating", "rated_at", "known_problem_id",
+    "rating", "rated_at", "known_problem_id", "consultation_form", "consultation_mode",
 }
 REMOVED = {
     "author_name": REMOVED_NAME, "contact_phone": None, "contact_email": None, "description": "",
-    "extension_reason": None, "rating_comment": None, "submission_key": None,
+    "extension_reason": None, "rating_comment": None, "submission_key": None, "subject": None,
 }  # fmt: skip
 
 

@@ -16,8 +16,9 @@ SCHOOLS = ["demo", "other_school"]
 
 # What each profile's deadlines read as on the site (counts in Russian words).
 DEADLINE_WORDS = {
-    "demo": ["30 минут", "24 часа", "в рабочее время службы"],
-    "other_school": ["1 час", "45 минут", "48 часов", "по календарю"],
+    "demo": ["30 минут", "24 часа", "Сроки считаются только в часы работы",
+             "отсчёт начнётся с ближайшего рабочего часа"],
+    "other_school": ["1 час", "45 минут", "48 часов", "Сроки считаются по календарю"],
 }
 
 
@@ -48,7 +49,7 @@ def test_home_has_the_button_phone_hours_and_deadlines(site):
     hours = school.support.hours
     assert ("obrashchenie/", "Поддержка обучения в дистанционный период") in home.links
     assert_all_in(home.text, [
-        school.support.name, school.school.full_name, school.support.phone,
+        school.support.name, school.school.full_name, school.support.main_phone.number,
         school.support.email, f"{hours.start}–{hours.end}",
         *DEADLINE_WORDS[site.name],
     ], "home")
@@ -64,8 +65,8 @@ def test_procedure_names_roles_channels_deadlines_responsible_and_law(site):
         *(f"{c.title}. {c.details}" for c in school.channels),
         *(s.name for s in school.staff if s.public),
         *DEADLINE_WORDS[site.name],
-        person.name, person.position,
-        f"№ {school.responsible.order.number} от {ru_date(school.responsible.order.date)}",
+        person.name, person.position, school.responsible.order.describe(),
+        f"приказ от {ru_date(school.responsible.order.date)} № {school.responsible.order.number}",
         *(act.title for act in school.legal_basis),
     ], "/poryadok/")
 
@@ -77,17 +78,30 @@ def test_procedure_routes_each_request_type_to_its_role(site):
     assert routed == {t.title: school.role(t.route_to).title for t in school.request_types}
 
 
-def test_procedure_tells_what_to_do_when_a_platform_fails(site):
-    text = site.article("/poryadok/").text
-    assert "Ученик сообщает о сбое своему учителю" in text
-    assert "Учитель проверяет, у всех ли так, и сам обращается в службу поддержки платформы" in text
-    assert "Учитель сообщает о сбое администрации школы" in text
+def test_procedure_tells_what_to_do_when_a_platform_fails_in_the_schools_words(built_site):
+    page = built_site("demo").article("/poryadok/")
+    rule = built_site("demo").profile.procedure.platform_failure
+    assert squash(rule) in page.text
+    assert "Если не работает сама платформа" in page.text
+    assert "kontakty/#platformy" in {h.removeprefix("../") for h in page.hrefs()}
+    other = built_site("other_school").article("/poryadok/").text
+    assert "Если не работает сама платформа" not in other
+
+
+def test_procedure_shows_who_approved_it_apart_from_the_appointment(built_site):
+    demo = built_site("demo")
+    text = demo.article("/poryadok/").text
+    approval = demo.profile.procedure.approved_by
+    assert (f"Порядок утверждён: {approval.position} — {approval.name}, "
+            f"{approval.order.describe()}.") in text
+    assert "Порядок утверждён" not in built_site("other_school").article("/poryadok/").text
 
 
 def test_contacts_list_the_service_and_every_platform(site):
     school = site.profile
     page = site.article("/kontakty/")
-    facts = [school.support.phone, school.support.email, school.school.address]
+    facts = [f"Горячая линия: {school.support.main_phone.number}", school.support.email,
+             school.school.address]
     for member in (s for s in school.staff if s.public):
         facts += [member.name, member.position, member.email, member.phone or ""]
     for p in school.platforms:
@@ -108,6 +122,7 @@ def test_phone_links_dial_the_international_number(built_site):
     page = built_site("demo").article("/kontakty/")
     assert "tel:+73437771234" in page.hrefs()
     assert "tel:88001007010" not in page.hrefs()
+    assert "Телефон поддержки: 8 800 100-70-10" in page.text
     assert "tel:+78001007010" in page.hrefs()
 
 
@@ -115,6 +130,7 @@ def test_links_and_acts_page_has_every_item_and_the_update_date(site):
     school = site.profile
     page = site.article("/dot-eo/")
     assert f"Страница обновлена: {ru_date(school.links.updated)}" in page.text
+    assert page.text.startswith(school.links.title)
     titles = {text: href for href, text in page.links}
     for item in school.links.items:
         assert item.title in titles
@@ -138,7 +154,8 @@ def test_form_page_embeds_the_app_form_with_a_plain_link(site):
     page = site.article("/obrashchenie/")
     assert 'src="/app/form?embed=1"' in markup
     assert "/app/form" in page.hrefs()
-    assert site.profile.support.phone in page.text
+    assert f"горячая линия — {site.profile.support.main_phone.number}" in page.text
+    assert f"Адресат обращения — {site.profile.support.name}" in page.text
 
 
 def test_privacy_policy_and_consent_come_from_the_profile(site):
@@ -282,7 +299,7 @@ def test_answer_pages_are_written_from_the_profiles_platforms(site):
     for topic in TOPICS.values():
         article = site.article(topic.path)
         assert topic.title in article.text
-        assert site.profile.support.phone in article.text
+        assert site.profile.support.main_phone.number in article.text
     password = site.article("/pomoshch/parol/").text
     for platform in site.profile.platforms:
         assert platform.name in password

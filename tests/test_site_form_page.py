@@ -72,7 +72,7 @@ def test_form_is_reachable_without_javascript(browser, server):
 
 def test_frame_has_a_title_for_screen_readers(page, server):
     page.goto(server.url + "/obrashchenie/")
-    assert page.get_attribute("iframe.form-frame", "title") == "Форма обращения в службу поддержки"
+    assert page.get_attribute("iframe.form-frame", "title") == "Форма обращения за помощью"
 
 
 @pytest.fixture

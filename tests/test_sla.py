@@ -250,3 +250,21 @@ def test_the_outbox_worker_alerts_missed_deadlines_without_cron(app, smtp, datab
         f"[№ {number}] Нарушен срок: обработать обращение и ответить автору",
         f"[№ {number}] Нарушен срок: передать обращение специалисту",
     ]
+
+
+def test_soon_counts_the_time_left_in_the_mode_of_each_clock():
+    # The process clock runs round the clock (seed 002: 24 h from arrival), the others in hours.
+    profile = school_profile(clock="working_hours", clocks={"process": "calendar"})
+    req = _request(status="in_work", process_due=local(profile, 2026, 3, 16, 10, 0))
+    # Friday 15:00, due Monday 10:00: 67 calendar hours left, far more than 20 % of 24 h.
+    assert clock_states(profile, req, local(profile, 2026, 3, 13, 15, 0))["process"] == "ok"
+    assert clock_states(profile, req, local(profile, 2026, 3, 16, 6, 0))["process"] == "soon"
+
+
+def test_a_clock_the_profile_sets_no_deadline_for_has_no_state():
+    profile = school_profile(clock="calendar", take_into_work_minutes=None, process_hours=None)
+    arrived = local(profile, 2026, 3, 3, 10, 0)
+    req = _request(assign_due=arrived + dt.timedelta(minutes=30))
+    far = arrived + dt.timedelta(days=30)
+    assert clock_states(profile, req, far) == {"assign": "overdue"}
+    assert clock_states(profile, _request(status="in_work"), far) == {"assign": "done"}

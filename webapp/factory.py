@@ -66,7 +66,7 @@ def create_app(test_config: dict | None = None, *, instance_path: Path | None = 
     profile = load_profile(app.config["SCHOOL_PROFILE"])
     app.extensions[PROFILE_KEY] = profile
     if not app.config["MAIL_DEFAULT_SENDER"]:
-        app.config["MAIL_DEFAULT_SENDER"] = default_sender(profile.support.name, profile.support.email)
+        app.config["MAIL_DEFAULT_SENDER"] = sender_without_setting(app, profile)
         app.extensions["mail_sender_from_profile"] = True  # `doctor` points it out
     serve_static(app)
     site_files.serve_site(app)
@@ -105,6 +105,26 @@ def load_environment(app: Flask) -> None:
         else:
             app.config[key] = raw
     app.config["APP_ENV"] = os.environ.get("APP_ENV", app.config.get("APP_ENV", "production"))
+
+
+# `make run`'s local mail catcher takes any sender; a real server needs a real one.
+LOCAL_SENDER = "helpdesk@localhost"
+
+
+def sender_without_setting(app: Flask, profile) -> tuple[str, str]:
+    """The sender when MAIL_DEFAULT_SENDER is not set: the service's name and e-mail from the
+    profile. An act may give no support e-mail (seeds 001–004): then a production app refuses
+    to start, and a development one sends from LOCAL_SENDER to the local catcher."""
+    found = default_sender(profile.support.name, profile.support.email)
+    if found is not None:
+        return found
+    if app.config["APP_ENV"] == "production" and not app.testing:
+        raise config.ConfigError(
+            "MAIL_DEFAULT_SENDER не задан, а в профиле школы нет support.email: письмам не от кого "
+            "уходить. Задайте MAIL_DEFAULT_SENDER — ящик, от которого почтовый сервер разрешает "
+            "отправлять учётной записи MAIL_USERNAME; ответы на письма тоже придут в этот ящик."
+        )
+    return (profile.support.name, LOCAL_SENDER)
 
 
 def finish_config(app: Flask) -> None:

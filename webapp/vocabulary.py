@@ -89,6 +89,41 @@ class Clock(Code):
     PROCESS = "process", "обработать", "обработать обращение и ответить автору"
 
 
+class ClockMode(Code):
+    """How a clock runs (the profile's `support.deadlines.clock` and `clocks`;
+    webapp/deadlines/clock.py). `phrase` finishes «Сроки считаются …» on the site."""
+
+    phrase: str
+    __extras__ = ("phrase",)
+
+    CALENDAR = "calendar", "по календарю", "по календарю: вечер, ночь и выходные тоже идут в счёт"
+    WORKING_HOURS = (
+        "working_hours",
+        "в рабочие часы",
+        "только в часы работы и только в рабочие дни",
+    )
+    WORKING_DAYS = (
+        "working_days",
+        "по рабочим дням",
+        "по рабочим дням: выходные и праздники в счёт не идут, а рабочий день считается целиком",
+    )
+
+
+class ConsultationForm(Code):
+    """The form of a consultation (seed 003)."""
+
+    INDIVIDUAL = "individual", "индивидуальная"
+    GROUP = "group", "групповая"
+    FRONTAL = "frontal", "фронтальная (со всем классом)"
+
+
+class ConsultationMode(Code):
+    """How a consultation is given (seed 003): online by video, or offline by mail or chat."""
+
+    ONLINE = "online", "онлайн (видеосвязь)"
+    OFFLINE = "offline", "офлайн (почта или чат)"
+
+
 class ClockState(Code):
     DONE = "done", "выполнено"
     OK = "ok", "в срок"
@@ -316,6 +351,6 @@ TEMPLATE_NAMES = {
         RequestStatus, AuthorRole, Channel, Clock, ClockState, ClockOutcome, ClosingOutcome, Rating,
         Event, Action, ContactMethod,
         Actor, Permission, AccountState, MailKind, LetterOutcome, OutboxStatus, Anonymisation,
-        AuditedPage,
+        AuditedPage, ConsultationForm, ConsultationMode,
     )
 }  # fmt: skip

@@ -22,8 +22,10 @@ from webapp.school.sitegen import hours_text, minutes_text
 # Keys whose values are codes, settings or references, not words a person reads. (The people of
 # `staff` and the titles of `roles` are added by `profile_facts` itself, in several spellings.)
 HIDDEN_KEYS = {
-    "id", "route_to", "roles", "permissions", "days", "clock", "kind", "notify", "head_role",
-    "staff", "public", "confidential", "file", "calendar", "start", "end", "self_help",
+    "id", "route_to", "roles", "permissions", "days", "clock", "clocks", "kind", "notify",
+    "head_role", "control_role", "staff", "public", "confidential", "file", "calendar", "start",
+    "end", "self_help", "route_by", "consultation", "hotline", "help", "class_teacher", "teachers",
+    "classes", "request_type",
 }  # fmt: skip
 
 # The product's own words, said to every school: the author's roles, the form's e-mail field and
@@ -70,12 +72,19 @@ def profile_facts(profile: SchoolProfile) -> set[str]:
         found |= {part.strip() for part in text.split(" / ")}
     found |= {part.strip() for part in profile.school.address.split(",") if len(part.strip()) > 5}
     hours = profile.support.hours
-    found |= {hours.describe(), f"{hours.start}–{hours.end}", f"{hours.start}-{hours.end}"}
+    if hours is not None:
+        found |= {hours.describe(), f"{hours.start}–{hours.end}", f"{hours.start}-{hours.end}"}
     deadlines = profile.support.deadlines
-    for minutes in (deadlines.assign_minutes, deadlines.take_into_work_minutes):
-        found |= {minutes_text(minutes), f"{minutes} мин"}
-    found.add(hours_text(deadlines.process_hours))
-    found.add(f"№ {profile.responsible.order.number}")
+    if deadlines is not None:
+        for minutes in (deadlines.assign_minutes, deadlines.take_into_work_minutes):
+            if minutes is not None:
+                found |= {minutes_text(minutes), f"{minutes} мин"}
+        if deadlines.process_hours is not None:
+            found.add(hours_text(deadlines.process_hours))
+    for order in _orders(profile):
+        found.add(order.describe())
+        if order.number:
+            found.add(f"№ {order.number}")
     return {f for f in found if f and not _ISO_DATE.fullmatch(f)}
 
 
@@ -139,21 +148,29 @@ def _walk(value, key, found: set[str]) -> None:
         found.add(value)
 
 
+def _orders(profile: SchoolProfile) -> list:
+    """The director's orders the profile names: the appointment and the approval."""
+    orders = [profile.responsible.order] if profile.responsible else []
+    approval = profile.procedure.approved_by
+    return orders + ([approval.order] if approval and approval.order else [])
+
+
 def _phones(profile: SchoolProfile) -> set[str]:
-    phones = {profile.support.phone}
+    phones = {p.number for p in profile.support.phones}
     phones |= {s.phone for s in profile.staff if s.phone}
     phones |= {p.phone for p in profile.platforms if p.phone}
     return phones
 
 
 def _emails(profile: SchoolProfile) -> set[str]:
-    emails = {profile.support.email} | {s.email for s in profile.staff}
+    emails = {profile.support.email} - {None} | {s.email for s in profile.staff}
     return emails | {p.email for p in profile.platforms if p.email}
 
 
 def _urls(profile: SchoolProfile) -> set[str]:
     urls = [profile.school.site_url, *(p.url for p in profile.platforms),
-            *(i.url for i in profile.links.items), *(a.url for a in profile.legal_basis)]  # fmt: skip
+            *(i.url for i in (profile.links.items if profile.links else [])),
+            *(a.url for a in profile.legal_basis)]  # fmt: skip
     return {str(u) for u in urls if u is not None}
 
 

@@ -17,7 +17,9 @@ from tests.support.live import LiveServer
 from webapp.school import DEMO_PROFILE, SchoolProfile, load_profile
 
 ROOT = Path(__file__).resolve().parents[2]
-PROFILES = {"demo": DEMO_PROFILE, "other_school": ROOT / "tests" / "profiles" / "other_school.yaml"}
+PROFILE_DIR = ROOT / "tests" / "profiles"
+# "demo", and every test profile by its file's stem ("other_school", "school_000_nizhnie_sergi"…).
+PROFILES = {"demo": DEMO_PROFILE, **{p.stem: p for p in sorted(PROFILE_DIR.glob("*.yaml"))}}
 
 # The fixed page URLs of the help site (COMMON.md).
 PAGES = [
@@ -53,6 +55,9 @@ class BuiltSite:
     def html(self, url: str) -> str:
         return (self.root / url.strip("/") / "index.html").read_text(encoding="utf-8")
 
+    def has_page(self, url: str) -> bool:
+        return (self.root / url.strip("/") / "index.html").is_file()
+
     def article(self, url: str) -> PageContent:
         """The page's own content (the Markdown part, without theme chrome)."""
         match = re.search(r"<article[^>]*>(.*)</article>", self.html(url), re.S)
@@ -70,12 +75,14 @@ class SiteBuilder:
         self.base = base
         self._built: dict[str, BuiltSite] = {}
 
-    def __call__(self, name: str) -> BuiltSite:
+    def __call__(self, name: str, profile: Path | None = None) -> BuiltSite:
+        """The site of PROFILES[name], or of the profile file `profile` under that name."""
         if name not in self._built:
             dest = self.base / name
-            result = run_mkdocs_build(dest, PROFILES[name])
+            path = profile or PROFILES[name]
+            result = run_mkdocs_build(dest, path)
             assert result.returncode == 0, result.stderr
-            self._built[name] = BuiltSite(name, dest, load_profile(PROFILES[name]))
+            self._built[name] = BuiltSite(name, dest, load_profile(path))
         return self._built[name]
 
 

@@ -176,7 +176,7 @@ def ensure_head_account(profile: SchoolProfile, *, one_time_for: dt.timedelta) -
     """
     if db.session.scalar(sa.select(sa.func.count()).select_from(StaffAccount)):
         return None
-    head = profile.head_of_service
+    head = profile.controller
     password = generate_password()
     create_account(profile, head.id, password, one_time_for=one_time_for)
     return head.id, password
@@ -199,7 +199,7 @@ def wrong_credentials(lockout: dt.timedelta) -> str:
 
 WRONG_CREDENTIALS = "Неверный логин или пароль."  # the start of that answer
 ONE_TIME_EXPIRED = (
-    "Срок одноразового пароля истёк. Попросите руководителя службы выдать новый."
+    "Срок одноразового пароля истёк. Попросите новый у того, кто ведёт учётные записи сотрудников."
 )
 KNOWN_ADDRESSES_KEPT = 5
 
@@ -251,7 +251,9 @@ def authenticate(
     if locked and address_key not in account.known_addresses.split():
         raise SignInRefused(wrong_credentials(lockout))
     if not account.active:
-        raise SignInRefused("Учётная запись отключена. Обратитесь к руководителю службы.")
+        raise SignInRefused(
+            "Учётная запись отключена. Обратитесь к тому, кто ведёт учётные записи сотрудников."
+        )
     if account.password_expires_at is not None and account.password_expires_at <= now:
         raise SignInRefused(ONE_TIME_EXPIRED)
     account.failed_logins = 0

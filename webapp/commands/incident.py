@@ -22,8 +22,8 @@ incident = AppGroup("incident", help="Известные проблемы: сб�
 
 
 def _by(staff_id: str | None) -> str:
-    """Who acts: the given staff id, or the head of the service by default."""
-    return staff_id or current_school().head_of_service.id
+    """Who acts: the given staff id, or the controller (`control_role`) by default."""
+    return staff_id or current_school().controller.id
 
 
 @incident.command("open")
@@ -33,7 +33,7 @@ def _by(staff_id: str | None) -> str:
 @click.option("--text", default=None, help="Что знает и делает школа (для семей); по умолчанию — заголовок.")
 @click.option("--hours", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Через сколько часов ожидается решение, если известно.")
-@click.option("--by", "staff_id", default=None, help="Логин сотрудника; по умолчанию руководитель службы.")
+@click.option("--by", "staff_id", default=None, help="Логин сотрудника; по умолчанию тот, кто контролирует службу (control_role).")
 def open_command(title, types, platform, text, hours, staff_id) -> None:
     """Объявить известную проблему; печатает её номер."""
     now = utc_now()
@@ -57,7 +57,7 @@ def open_command(title, types, platform, text, hours, staff_id) -> None:
 @click.argument("problem_id", type=int)
 @click.option("--message", required=True, help="Письмо семьям: что случилось и что делать теперь.")
 @click.option("--close", is_flag=True, help="Закрыть связанные обращения (иначе они ждут закрытия).")
-@click.option("--by", "staff_id", default=None, help="Логин сотрудника; по умолчанию руководитель службы.")
+@click.option("--by", "staff_id", default=None, help="Логин сотрудника; по умолчанию тот, кто контролирует службу (control_role).")
 def resolve_command(problem_id: int, message: str, close: bool, staff_id: str | None) -> None:
     """Решить проблему: ответить всем связанным обращениям одним письмом каждому автору."""
     problem = db.session.get(KnownProblem, problem_id)

@@ -155,7 +155,8 @@ def _check_deadlines() -> None:
         log.exception("deadline check failed")
     else:
         if breaches:
-            click.echo(f"Новых нарушений сроков: {len(breaches)}, руководителю поставлены письма.")
+            controller = current_school().controller
+            click.echo(f"Новых нарушений сроков: {len(breaches)}, письма для {controller.name} поставлены в очередь.")
 
 
 def _print_report(report: DeliveryReport) -> None:

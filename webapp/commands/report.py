@@ -15,7 +15,7 @@ from ..reports.mailing import first_working_day, mail_month
 from ..reports.period import BadPeriod, between, last_month, school_today
 from ..web.current import current_register, current_school
 
-report = AppGroup("report", help="Отчёты о работе службы: выгрузка в файл и письмо руководителю.")
+report = AppGroup("report", help="Отчёты о работе службы: выгрузка в файл и письмо тому, кто её контролирует.")
 
 
 def _day(_ctx, _param, value):
@@ -56,7 +56,7 @@ def export_command(first, last, fmt, what, output) -> None:
 @click.option("--first-working-day", "only_first_working_day", is_flag=True,
               help="отправить, только если сегодня первый рабочий день месяца (для ежедневного cron)")
 def mail_command(only_first_working_day: bool) -> None:
-    """Поставить в очередь письмо с отчётом за прошлый месяц руководителю службы (и директору)."""
+    """Поставить в очередь письмо с отчётом за прошлый месяц тому, кто контролирует службу (control_role), и директору."""
     reg = current_register()
     now = utc_now()
     today = school_today(reg.profile, now)

@@ -11,6 +11,7 @@ from ..formatting import local_datetime
 from ..models.types import utc_now
 from ..requests.escalation import check_breaches
 from ..school.model import WEEKDAY_NAMES, WEEKDAYS
+from ..vocabulary import Clock
 from ..web.current import current_register, current_school
 
 sla = AppGroup("sla", help="Контроль сроков обработки обращений.")
@@ -18,14 +19,17 @@ sla = AppGroup("sla", help="Контроль сроков обработки о�
 
 @sla.command("check")
 def check_command() -> None:
-    """Сообщить руководителю службы о каждом пропущенном сроке, один раз (для cron или таймера)."""
+    """Сообщить о каждом пропущенном сроке тому, кто контролирует службу (control_role), один раз (для cron или таймера)."""
     breaches = check_breaches(current_register(), utc_now())
     db.session.commit()
     profile = current_school()
     for b in breaches:
         due = local_datetime(profile, b.due)
         click.echo(f"№ {b.request.number}: просрочен срок «{b.clock.label}» ({due})")
-    head = profile.head_of_service
+    if all(profile.deadline_length(clock) is None for clock in Clock):
+        click.echo("Сроки положением не установлены: проверять нечего.")
+        return
+    head = profile.controller
     click.echo(
         f"Новых нарушений сроков: {len(breaches)}."
         + (f" Письма для {head.name} поставлены в очередь отправки." if breaches else "")

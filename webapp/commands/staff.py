@@ -85,7 +85,7 @@ def list_accounts() -> None:
 
 @staff.command("init")
 def init() -> None:
-    """При первом запуске: учётная запись руководителя службы с одноразовым паролем."""
+    """При первом запуске: учётная запись того, кто контролирует службу (control_role), с одноразовым паролем."""
     valid_hours = current_app.config["ONE_TIME_PASSWORD_HOURS"]
     created = accounts.ensure_head_account(current_school(), one_time_for=dt.timedelta(hours=valid_hours))
     if created is None:
@@ -94,7 +94,7 @@ def init() -> None:
     db.session.commit()
     staff_id, one_time = created
     click.echo(
-        f"Создана учётная запись руководителя службы.\n"
+        f"Создана учётная запись: {current_school().staff_member(staff_id).name}.\n"
         f"  Логин:  {staff_id}\n"
         f"  Пароль: {one_time}\n"
         f"Пароль показан один раз и действует {valid_hours} ч. При первом входе программа "

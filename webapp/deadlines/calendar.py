@@ -6,7 +6,8 @@ A day is a working day, in this order of precedence:
 3. with `support.calendar.russian` on (the default), a Russian public holiday or a day off
    moved by the government's decree → does not work; a weekend day the decree made a working
    day (e.g. Saturday 1 November 2025) → works;
-4. otherwise the weekday decides: it works if it is in `support.hours.days`.
+4. otherwise the weekday decides: it works if it is in `support.hours.days` (Monday to Friday
+   when the profile gives no hours).
 
 The federal calendar comes from the `holidays` package (`holidays.RU`: public holidays, the
 substituted days off and `weekend_workdays`, the transferred working days, with the decrees it
@@ -44,9 +45,9 @@ class WorkCalendar:
 
     @classmethod
     def of(cls, profile: SchoolProfile) -> WorkCalendar:
-        hours, calendar = profile.support.hours, profile.support.calendar
+        calendar = profile.support.calendar
         return cls(
-            weekdays=frozenset(WEEKDAYS.index(d) for d in hours.days),
+            weekdays=frozenset(WEEKDAYS.index(d) for d in profile.support.working_days),
             russian=calendar.russian,
             days_off=frozenset(calendar.days_off),
             working_days=frozenset(calendar.working_days),

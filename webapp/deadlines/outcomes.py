@@ -3,7 +3,7 @@
 A clock (webapp/deadlines/sla.py) stops when its step is done: the assign clock at the first
 hand-over, the take clock when the specialist takes the request, the process clock at the answer.
 `stop_clock` writes on the request when it stopped, how long it ran and how late it was — both
-in service seconds, the mode the clock runs in (calendar or working hours) — so "met late by
+in service seconds, the mode the clock runs in (calendar, working hours or working days) — so "met late by
 2 h 30 min" stays on the record after the step is done. A clock that restarts (a reassignment,
 a reopening) keeps its worst lateness. `missed` marks a request that missed any clock at any time.
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from ..models import SupportRequest
 from ..school import SchoolProfile
 from ..vocabulary import Clock, ClockOutcome, ClosingOutcome, RequestStatus
-from .clock import service_time_between
+from .due import clock_time_between
 from .sla import RUNNING, breached_clause, due_column, due_of
 
 # "Due soon" on the queue's filter and the control view: a running clock due within this time.
@@ -37,8 +37,8 @@ def stop_clock(profile: SchoolProfile, req: SupportRequest, clock: Clock, now: d
     """Record that `clock` stopped at `now` (its step is done); the caller changes the status."""
     clock = Clock(clock)
     start, due = clock_start(req, clock), due_of(req, clock)
-    took = _seconds(service_time_between(profile, start, now)) if start and start <= now else 0
-    late = _seconds(service_time_between(profile, due, now)) if due is not None and now > due else 0
+    took = _seconds(clock_time_between(profile, clock, start, now)) if start and start <= now else 0
+    late = _seconds(clock_time_between(profile, clock, due, now)) if due is not None and now > due else 0
     setattr(req, f"{clock}_done_at", now)
     setattr(req, f"{clock}_took", took)
     setattr(req, f"{clock}_late", max(getattr(req, f"{clock}_late") or 0, late))
@@ -70,7 +70,7 @@ def outcome(profile: SchoolProfile, req: SupportRequest, clock: Clock, now: dt.d
         extension = {"extended_by": req.extended_by, "extended_at": req.extended_at}
     if req.status in RUNNING[clock]:
         if due is not None and now > due:
-            late = _seconds(service_time_between(profile, due, now))
+            late = _seconds(clock_time_between(profile, clock, due, now))
             return ClockReport(clock, ClockOutcome.BREACHED, due, late, **extension)
         return ClockReport(clock, ClockOutcome.RUNNING, due, **extension)
     done_at = getattr(req, f"{clock}_done_at")
@@ -115,15 +115,17 @@ def due_soon_clause(now: dt.datetime, within: dt.timedelta = DUE_SOON) -> sa.Col
 
 
 def _earlier(a, b):
-    return sa.case((a < b, a), else_=b)
+    """The earlier of two deadlines, either of which may be NULL (a clock that does not run)."""
+    return sa.case((a.is_(None), b), (b.is_(None), a), (a < b, a), else_=b)
 
 
 def next_due_expression() -> sa.ColumnElement:
-    """The deadline of the nearest running clock (NULL when none runs): the queue's order."""
+    """The deadline of the nearest running clock (NULL when none runs): the queue's order, which
+    puts NULL last (`.asc().nulls_last()`: SQLite would put it first)."""
     r, s = SupportRequest, RequestStatus
     return sa.case(
         (r.status == s.NEW, _earlier(r.assign_due, r.process_due)),
-        (r.status == s.ASSIGNED, _earlier(sa.func.coalesce(r.take_due, r.process_due), r.process_due)),
+        (r.status == s.ASSIGNED, _earlier(r.take_due, r.process_due)),
         (r.status == s.IN_WORK, r.process_due),
         else_=None,
     )

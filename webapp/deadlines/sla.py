@@ -10,6 +10,8 @@ Three clocks per request, each running while the request waits for one step:
 A clock is "done" once its step is behind the request, "overdue" past its deadline, "soon" when
 the service time left is at most `support.deadlines.soon_minutes` or `soon_percent` of the whole
 clock (whichever is larger), and "ok" otherwise (also for the take clock before assignment).
+A clock the profile sets no deadline for never runs: its deadline is NULL, it is never overdue,
+never "soon", and the desk leaves it out (`runs`).
 
 The letters to the head about a missed deadline are queued by webapp/requests/escalation.py.
 """
@@ -23,8 +25,8 @@ import sqlalchemy as sa
 from ..models import SupportRequest
 from ..school import SchoolProfile
 from ..vocabulary import Clock, ClockState, RequestStatus
-from .clock import MAX_DAYS_CLOSED, service_time_between
-from .due import clock_length
+from .clock import MAX_DAYS_CLOSED
+from .due import clock_length, clock_time_between
 
 # The statuses in which each clock runs; every other status means the step is done.
 RUNNING = {
@@ -47,8 +49,10 @@ def due_column(clock: Clock):
 
 
 def soon_threshold(profile: SchoolProfile, clock: str) -> dt.timedelta:
-    d = profile.support.deadlines
-    share = clock_length(profile, clock) * d.soon_percent / 100
+    d, length = profile.support.deadlines, clock_length(profile, clock)
+    if d is None or length is None:  # a deadline left from before the profile dropped it
+        return dt.timedelta(0)
+    share = length * d.soon_percent / 100
     return max(dt.timedelta(minutes=d.soon_minutes), share)
 
 
@@ -65,13 +69,18 @@ def clock_state(
         return ClockState.OVERDUE
     # Service time only grows with the end, so a far deadline (one set by hand in year 9999) is
     # looked at no further than a month past the longest closure the profile allows.
-    left = service_time_between(profile, now, min(due, now + LOOK_AHEAD))
+    left = clock_time_between(profile, clock, now, min(due, now + LOOK_AHEAD))
     return ClockState.SOON if left <= soon_threshold(profile, clock) else ClockState.OK
 
 
 def clock_states(profile: SchoolProfile, req: SupportRequest, now: dt.datetime) -> dict[Clock, ClockState]:
-    """The state of every clock of the request at `now`, for the desk."""
-    return {clock: clock_state(profile, req, clock, now) for clock in Clock}
+    """The state of every clock of the request at `now`, for the desk: the clocks the profile
+    sets a deadline for, and any other one the request still carries a deadline of."""
+    return {
+        clock: clock_state(profile, req, clock, now)
+        for clock in Clock
+        if clock_length(profile, clock) is not None or due_of(req, clock) is not None
+    }
 
 
 def overdue_clause(now: dt.datetime) -> sa.ColumnElement[bool]:

@@ -31,7 +31,7 @@ class DeskAction:
     rule: Action  # the rule in access.may / lifecycle.ALLOWED_FROM
     form_class: type[FlaskForm]
     run: Callable[[Register, SupportRequest, str, FlaskForm], object]
-    done: str  # what the person is told afterwards
+    done: str | Callable[[SchoolProfile], str]  # what the person is told afterwards
     prepare: Callable[[SchoolProfile, SupportRequest, FlaskForm], None] = lambda p, r, f: None
 
 
@@ -102,7 +102,8 @@ ACTIONS: dict[str, DeskAction] = {
     "extension": DeskAction(
         Action.REQUEST_EXTENSION, forms.ExtensionForm,
         lambda reg, req, me, f: lifecycle.request_extension(reg, req, me, f.reason.data, _new_due(reg, f)),
-        "Просьба о продлении срока отправлена руководителю.",
+        lambda profile: "Просьба о продлении срока отправлена "
+        + ("руководителю." if profile.has_head else "на согласование."),
     ),
     "extension-decision": DeskAction(
         Action.DECIDE_EXTENSION, forms.DecisionForm,

@@ -119,8 +119,9 @@ def register_query(
     if filters.q.strip():
         query = query.where(_search_clause(profile, filters.q, now))
     if filters.status in ACTION_ORDERED:
-        # What needs action first: overdue now, then the nearest deadline (issue 12).
-        return query.order_by(next_due_expression().asc(), r.received_at.desc(), r.id.desc())
+        # What needs action first: overdue now, then the nearest deadline (issue 12); requests
+        # without a running deadline (the profile sets none) last.
+        return query.order_by(next_due_expression().asc().nulls_last(), r.received_at.desc(), r.id.desc())
     return query.order_by(r.received_at.desc(), r.id.desc())
 
 

@@ -57,6 +57,6 @@ def request_forms(profile: SchoolProfile, req: SupportRequest, bound: dict) -> d
         spec.prepare(profile, req, form)
         made[name] = form
     extension = made["extension"]
-    if extension.new_due.data is None and req.process_due < _LAST_DAYS:
+    if extension.new_due.data is None and req.process_due is not None and req.process_due < _LAST_DAYS:
         extension.new_due.data = local_input_value(profile, req.process_due + dt.timedelta(days=1))
     return made

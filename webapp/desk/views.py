@@ -103,7 +103,7 @@ def act(request_id: int, action: str):
         return _render_request(db.session.get(SupportRequest, request_id), {action: form}, 409)
     db.session.commit()
     log.info("request %s: %s by %s", req.number, action, me)
-    flash(spec.done, "success")
+    flash(spec.done if isinstance(spec.done, str) else spec.done(current_school()), "success")
     return redirect(url_for("desk.request_page", request_id=req.id))
 
 

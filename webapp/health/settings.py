@@ -32,7 +32,10 @@ def settings_warnings(settings: Mapping, profile: SchoolProfile, *, sender_from_
             f"({profile.support.email}). Укажите отправителя явно — тот адрес, от которого почтовый "
             "сервер разрешает отправлять учётной записи MAIL_USERNAME."
         )
-    sender = parseaddr(settings.get("MAIL_DEFAULT_SENDER") or "")[1].lower()
+    configured = settings.get("MAIL_DEFAULT_SENDER") or ""
+    if isinstance(configured, (tuple, list)):  # (name, address), as the factory sets it
+        configured = configured[1]
+    sender = parseaddr(configured)[1].lower()
     login = (settings.get("MAIL_USERNAME") or "").lower()
     if login and "@" in login and sender and sender != login:
         warnings.append(
@@ -40,10 +43,13 @@ def settings_warnings(settings: Mapping, profile: SchoolProfile, *, sender_from_
             "mail.ru и Яндекс отклоняют такие письма."
         )
     mailbox = (settings.get("IMAP_USERNAME") or "").lower()
-    if settings.get("IMAP_HOST") and mailbox != profile.support.email.lower():
+    # Replies come to the profile's support e-mail, or to the sender where the act gives none.
+    service_box = (profile.support.email or sender).lower()
+    if settings.get("IMAP_HOST") and service_box and mailbox != service_box:
+        where = "профиля" if profile.support.email else "MAIL_DEFAULT_SENDER"
         warnings.append(
             f"Ящик, который читает mailbox fetch (IMAP_USERNAME={mailbox or '—'}), — не ящик службы из "
-            f"профиля ({profile.support.email}): ответы специалистов приходят на адрес профиля и не "
+            f"{where} ({service_box}): ответы специалистов приходят на этот адрес и не "
             "будут прочитаны."
         )
     if production and str(settings.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):

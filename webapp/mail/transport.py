@@ -108,10 +108,11 @@ def open_connection() -> VerifiedConnection:
         raise TransportError(_describe(exc), connection_lost=True) from exc
 
 
-def default_sender(name: str, address: str) -> tuple[str, str]:
+def default_sender(name: str, address: str | None) -> tuple[str, str] | None:
     """The sender when MAIL_DEFAULT_SENDER is not set: the service's name and address, as is
-    (the `email` package quotes and encodes the name itself)."""
-    return (name, address)
+    (the `email` package quotes and encodes the name itself); None when the profile gives no
+    support e-mail (seed 001): then MAIL_DEFAULT_SENDER must be set."""
+    return (name, address) if address else None
 
 
 # RFC 5322 headers folded and bodies encoded for SMTP: CRLF, no line over 78 characters where
@@ -140,6 +141,10 @@ def sender() -> Address:
         name, address = configured
     else:
         name, address = parseaddr(configured or "")
+    if not address:
+        raise ValueError(
+            "не задан адрес отправителя: в профиле нет support.email — укажите MAIL_DEFAULT_SENDER"
+        )
     return Address(display_name=" ".join((name or "").split()), addr_spec=mailbox_address(address))
 
 
@@ -153,11 +158,11 @@ def build_message(row: OutboxMessage, *, secret: str) -> EmailMessage:
     service = sender()
     set_address(message, "From", service)
     set_mailbox(message, "To", mailbox_address(row.recipient))
-    if row.reply_to:
-        # Replies come back with the token that proves which letter they answer (tokens.py).
-        token = reply_token(secret, row.id, row.message_id)
-        reply_to = mailbox_address(tokened_address(row.reply_to, token))
-        set_address(message, "Reply-To", Address(addr_spec=reply_to))
+    # Replies come back with the token that proves which letter they answer (tokens.py), to
+    # the service's mailbox: the profile's support e-mail, or the sender where it has none.
+    token = reply_token(secret, row.id, row.message_id)
+    reply_to = mailbox_address(tokened_address(row.reply_to or service.addr_spec, token))
+    set_address(message, "Reply-To", Address(addr_spec=reply_to))
     set_text(message, "Subject", row.subject or "")
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = row.message_id  # stable: a retry is the same message, not a new one

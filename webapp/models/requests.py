@@ -82,6 +82,11 @@ class SupportRequest(db.Model):
     author_role: Mapped[str] = mapped_column(sa.String(16))  # an AuthorRole
     class_name: Mapped[str | None] = mapped_column(sa.String(16))
     request_type: Mapped[str] = mapped_column(sa.String(40))
+    # A consultation request (seed 003; `request_types[].consultation`): its form (a
+    # ConsultationForm), its mode (a ConsultationMode) and the subject as the profile names it.
+    consultation_form: Mapped[str | None] = mapped_column(sa.String(16))
+    consultation_mode: Mapped[str | None] = mapped_column(sa.String(16))
+    subject: Mapped[str | None] = mapped_column(sa.String(120))
     description: Mapped[str] = mapped_column(sa.Text)
     contact_phone: Mapped[str | None] = mapped_column(sa.String(32))
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
@@ -94,9 +99,10 @@ class SupportRequest(db.Model):
     assignee: Mapped[str | None] = mapped_column(sa.String(40))  # staff id
     confidential: Mapped[bool] = mapped_column(default=False)
 
-    assign_due: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # NULL where the school's act sets no such deadline (`support.deadlines`, seed 001).
+    assign_due: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     take_due: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    process_due: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    process_due: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     assigned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     taken_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

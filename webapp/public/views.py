@@ -70,7 +70,8 @@ def render_form(form: RequestForm, status: int):
     promises = {t.id: confidentiality_promise(school, t.route_to) for t in school.request_types
                 if t.confidential}  # fmt: skip
     self_help = {t.id: [TOPICS[i] for i in t.self_help] for t in school.request_types if t.self_help}
-    regulation = next((item for item in school.links.items if item.kind == "act"), None)
+    links = school.links.items if school.links else []
+    regulation = next((item for item in links if item.kind == "act"), None)
     known = [public_view(school, p) for p in open_problems()]
     known_by_type = {t: p["title"] for p in reversed(known) for t in p["types"]}  # the newest wins
     return render_template(
@@ -97,11 +98,11 @@ def form_expired(error):
 @bp.errorhandler(429)
 def too_many(error):
     """The per-address limit: keep what was typed, say when to try again and whom to call."""
-    phone = current_school().support.phone
+    phones = "; ".join(f"{p.label}: {p.number}" for p in current_school().support.phones)
     return render_with_notice(
         "С вашего адреса за короткое время отправлено много обращений, и форма временно их "
         "не принимает. Введённые данные сохранены: отправьте форму ещё раз через несколько "
-        f"минут. Если вопрос срочный, позвоните на горячую линию: {phone}.",
+        "минут." + (f" Если вопрос срочный, позвоните ({phones})." if phones else ""),
         429,
     )
 

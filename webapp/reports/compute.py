@@ -3,8 +3,9 @@
 Requests belong to the period by their arrival (`received_at` in [start, end)); events of the
 history (reopenings, extensions) by their own moment. Clock figures come from the outcomes kept
 when each clock stopped (webapp/deadlines/outcomes.py), in service seconds — the mode the clock
-runs in (calendar or working hours, `support.deadlines.clock`). A clock counts towards "on time"
-when it stopped (met, or met late) or is overdue now; a duplicate's clocks do not count.
+runs in (calendar, working hours or working days; `profile.clock_mode`). A clock counts towards
+"on time" when it stopped (met, or met late) or is overdue now; a duplicate's clocks do not count.
+A clock the profile sets no deadline for is left out of the figures and named in `unset`.
 The median is the usual one (the mean of the two middle values for an even count); the 90th
 percentile is the nearest-rank one (the smallest value with at least 90 % of values at or below).
 """
@@ -23,7 +24,7 @@ from ..deadlines.sla import breached_clause
 from ..extensions import db
 from ..models import HistoryEntry, KnownProblem, SupportRequest
 from ..school import SchoolProfile
-from ..vocabulary import AuthorRole, Channel, Clock, ClosingOutcome, Event, Rating
+from ..vocabulary import AuthorRole, Channel, Clock, ClockMode, ClosingOutcome, Event, Rating
 from .period import Period
 
 WORST = 5  # worst cases listed per clock
@@ -70,7 +71,8 @@ class RatingLine:
 @dataclass
 class Report:
     period: Period
-    mode: str  # "calendar" or "working_hours"
+    modes: dict[Clock, ClockMode] = field(default_factory=dict)  # the clocks that run
+    unset: list[Clock] = field(default_factory=list)  # the clocks the profile sets no deadline for
     total: int = 0
     sections: dict[str, list[Line]] = field(default_factory=dict)
     by_day: list[tuple[dt.date, int]] = field(default_factory=list)
@@ -116,7 +118,12 @@ def build_report(
     never loaded as objects."""
     start, end = period.bounds(profile)
     in_period = sa.and_(SupportRequest.received_at >= start, SupportRequest.received_at < end)
-    report = Report(period, profile.support.deadlines.clock)
+    report = Report(period)
+    for clock in Clock:
+        if profile.deadline_length(clock) is None:
+            report.unset.append(clock)
+        else:
+            report.modes[clock] = ClockMode(profile.clock_mode(clock))
     titles = _titles(profile)
     long_period = end - start > LONG_PERIOD
     facts = _facts(in_period, long_period)
@@ -128,7 +135,7 @@ def build_report(
         report.sections[key] = sorted(lines, key=lambda line: (-line.count, line.label))
     report.total = sum(row["n"] for row in facts)
     report.by_day = _by_day(profile, period, in_period, long_period)
-    report.clocks = _clock_figures(in_period, now, long_period)
+    report.clocks = [f for f in _clock_figures(in_period, now, long_period) if f.clock in report.modes]
     report.reopened, report.extensions = _events(start, end)
     report.linked = db.session.scalar(
         sa.select(sa.func.count()).select_from(SupportRequest)

@@ -23,7 +23,9 @@ from ..extensions import db
 from ..formatting import to_local
 from ..models import SupportRequest
 from ..school import SchoolProfile
-from ..vocabulary import AuthorRole, Clock, ClockOutcome, ClosingOutcome, Rating, RequestStatus
+from ..vocabulary import (
+    AuthorRole, Clock, ClockOutcome, ClosingOutcome, ConsultationForm, ConsultationMode, Rating, RequestStatus,
+)  # fmt: skip
 from .compute import SECTIONS, Report
 from .period import Period
 
@@ -33,10 +35,12 @@ MEDIA_TYPES = {
     "csv": "text/csv",  # Flask adds "; charset=utf-8" to a text type
 }
 CHUNK = 64 * 1024
+NOT_SET = "срок не установлен"
 BATCH = 1000
 
 REGISTER_HEADER = [
-    "Номер", "Поступило", "Канал", "Кто обратился", "Класс", "Вид", "Направлено роли",
+    "Номер", "Поступило", "Канал", "Кто обратился", "Класс", "Вид",
+    "Форма консультации", "Режим консультации", "Предмет", "Направлено роли",
     "Специалист", "Статус", "Итог", "Дубликат обращения",
     *[f"{clock.label.capitalize()}: {what}" for clock in Clock
       for what in ("срок", "исход", "опоздание, мин")],
@@ -77,6 +81,9 @@ def _register_row(profile: SchoolProfile, req, now: dt.datetime, numbers: dict) 
     extended = profile.staff_member(req.extended_by or "")
     clocks = []
     for clock in Clock:
+        if getattr(req, f"{clock}_due") is None and profile.deadline_length(clock) is None:
+            clocks += ["", NOT_SET, ""]  # the act sets no such deadline: no clock ran
+            continue
         report = outcome(profile, req, clock, now)
         late = round(report.late / 60) if report.outcome in (ClockOutcome.MET_LATE, ClockOutcome.BREACHED) else ""
         clocks += [_local(profile, report.due), report.outcome.label, late]
@@ -91,7 +98,10 @@ def _register_row(profile: SchoolProfile, req, now: dt.datetime, numbers: dict) 
         req.number, _local(profile, req.received_at),
         channel.title if channel and req.channel != "web" else ("форма на сайте" if req.channel == "web" else req.channel),
         AuthorRole.label_of(req.author_role), req.class_name or "",
-        request_type.title if request_type else req.request_type, role,
+        request_type.title if request_type else req.request_type,
+        ConsultationForm.label_of(req.consultation_form) if req.consultation_form else "",
+        ConsultationMode.label_of(req.consultation_mode) if req.consultation_mode else "",
+        req.subject or "", role,
         assignee.name if assignee else (req.assignee or ""),
         RequestStatus.label_of(req.status), ClosingOutcome.label_of(req.closing_outcome, "") if req.closing_outcome else "",
         duplicate_of, *clocks,
@@ -107,7 +117,6 @@ def _minutes(seconds: float | None) -> str | int:
 
 def report_rows(report: Report) -> Iterator[list]:
     """The report as one table: section, line, figure (and a second figure where there is one)."""
-    mode = "рабочих" if report.mode == "working_hours" else "календарных"
     yield ["Раздел", "Показатель", "Значение", "Дополнительно"]
     yield ["Период", report.period.title, report.total, "обращений"]
     for key, lines in report.sections.items():
@@ -117,14 +126,17 @@ def report_rows(report: Report) -> Iterator[list]:
         yield ["По дням", day.isoformat(), count, ""]
     for figures in report.clocks:
         name = f"Срок «{figures.clock.label}»"
+        mode = report.modes[figures.clock].label
         share = "" if figures.share is None else round(figures.share * 100, 1)
         yield [name, "учтено", figures.counted, ""]
         yield [name, "в срок, %", share, f"{figures.on_time} в срок"]
-        yield [name, f"медиана, {mode} мин", _minutes(figures.median), ""]
-        yield [name, f"90-й процентиль, {mode} мин", _minutes(figures.p90), ""]
+        yield [name, f"медиана, мин ({mode})", _minutes(figures.median), ""]
+        yield [name, f"90-й процентиль, мин ({mode})", _minutes(figures.p90), ""]
         for number, late in figures.worst:
             yield [name, f"опоздание {number}, мин", _minutes(late), ""]
     yield ["Открыто снова", "обращений открыто снова", report.reopened, ""]
+    for clock in report.unset:
+        yield [f"Срок «{clock.label}»", "не установлен положением", "", ""]
     for key, label in (("asked", "запрошено"), ("agreed", "согласовано"), ("declined", "отклонено")):
         yield ["Продления срока", label, report.extensions.get(key, 0), ""]
     for line in report.outcomes:

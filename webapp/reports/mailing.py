@@ -38,7 +38,7 @@ def mail_month(reg: Register, period: Period, now: dt.datetime) -> list[str] | N
         return None
     profile = reg.profile
     report = build_report(profile, period, now)
-    readers = [profile.head_of_service]
+    readers = [profile.controller]
     if profile.director is not None:
         readers.append(profile.director)
     link = reg.links.reports(period="dates", **{"from": period.first.isoformat(), "to": period.last.isoformat()})

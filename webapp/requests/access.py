@@ -25,7 +25,7 @@ class Actor:
     staff_id: str
     roles: frozenset[str]
     permissions: frozenset[str]
-    is_head: bool
+    is_head: bool  # of the control role: the head of the service, or who controls without one
 
     def has(self, permission: Permission) -> bool:
         return permission in self.permissions
@@ -38,7 +38,7 @@ def actor(profile: SchoolProfile, staff_id: str) -> Actor:
         staff_id=staff_id,
         roles=roles,
         permissions=frozenset(profile.permissions_of(staff_id)),
-        is_head=profile.head_role in roles,
+        is_head=profile.control_role_id in roles,
     )
 
 

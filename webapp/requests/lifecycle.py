@@ -204,6 +204,8 @@ def request_extension(
     reason = clean_text(reason, "почему нужно больше времени")
     if new_due.tzinfo is None:
         raise ValueError("new_due must be timezone-aware")
+    if req.process_due is None:
+        raise LifecycleError("Срок обработки обращения не установлен — продлевать нечего.")
     if new_due <= max(now, req.process_due):
         raise LifecycleError(
             f"Новый срок должен быть позже нынешнего ({local_datetime(reg.profile, req.process_due)})."
@@ -243,7 +245,8 @@ def decide_extension(
             f"Срок рассмотрения продлён до {local_datetime(reg.profile, due)}.", public=True, now=now,
         )  # fmt: skip
     else:
-        text = f"Руководитель не согласовал продление срока. {comment}".strip()
+        who = "Руководитель не согласовал" if reg.profile.has_head else "Не согласовано"
+        text = f"{who} продление срока. {comment}".strip()
         entry = record(req, actor, Event.EXTENSION_DECLINED, text, public=False, now=now)
     if comment and agree:
         record(req, actor, Event.NOTE, comment, public=False, now=now)

@@ -31,7 +31,11 @@ def subject_for(req: SupportRequest, text: str) -> str:
 
 
 def _sender_domain(reg: Register) -> str:
-    return reg.profile.support.email.rsplit("@", 1)[1]
+    """The domain that ends Message-IDs: the support e-mail's, or the school site's without one."""
+    profile = reg.profile
+    if profile.support.email:
+        return profile.support.email.rsplit("@", 1)[1]
+    return profile.school.site_url.host or "localhost"
 
 
 def _context(reg: Register, req: SupportRequest | None, context: dict) -> dict:
@@ -62,7 +66,7 @@ def new_request_mail(reg: Register, req: SupportRequest) -> list[dict]:
     """Outbox rows, not yet written, for the staff who get the request and the author's
     acknowledgement (when they left an e-mail address)."""
     profile = reg.profile
-    found = route(profile, req.request_type)
+    found = route(profile, req.request_type, class_name=req.class_name, subject=req.subject)
     recipients = [(MailKind.REQUEST_ROUTED, member.email) for member in found.specialists]
     if found.responsible is not None:
         recipients.append((MailKind.REQUEST_COPY, found.responsible.email))
@@ -118,7 +122,18 @@ def _request_routed(
         "phone": format_phone(req.contact_phone),
         "desk_url": reg.links.desk(),
         "readers": readers_text(profile, req.routed_role) if req.confidential else "",
+        # Handed straight to this teacher at registration (routing.py, `route_by`): why them.
+        "assigned_as": _assigned_as(profile, req, member) if not copy else "",
     }
+
+
+def _assigned_as(profile, req: SupportRequest, member) -> str:
+    if member is None or req.assignee != member.id:
+        return ""
+    if profile.request_type(req.request_type) is None:  # a type the profile has since dropped
+        return ""
+    found = route(profile, req.request_type, class_name=req.class_name, subject=req.subject)
+    return found.assigned_as if found.assignee is not None and found.assignee.id == member.id else ""
 
 
 _WRITERS = {
@@ -243,7 +258,7 @@ def author_replied(reg: Register, req: SupportRequest, text: str, *, reopened: b
 def sla_breach(reg: Register, req: SupportRequest, clock: Clock, due: dt.datetime) -> OutboxMessage:
     """To the head of the service: a deadline of one clock was missed."""
     profile = reg.profile
-    head = profile.head_of_service
+    head = profile.controller
     assignee = profile.staff_member(req.assignee or "")
     clock = Clock(clock)
     return queue_message(

@@ -197,7 +197,8 @@ def unlink(reg: Register, req: SupportRequest, staff_id: str, *, now: dt.datetim
     req.known_problem_id = None
     for clock, column in DUE_COLUMNS.items():
         if getattr(req, column) is not None:
-            setattr(req, column, max(getattr(req, column), due_for(reg.profile, clock, now)))
+            due = getattr(req, column)
+            setattr(req, column, max(due, due_for(reg.profile, clock, now) or due))
     record(req, staff_id, Event.PROBLEM_UNLINKED, "", public=False, now=now)
 
 
@@ -225,7 +226,7 @@ def followed_deadlines(
     moved = dict(deadlines)
     for clock, column in DUE_COLUMNS.items():
         if moved.get(column) is not None:
-            moved[column] = max(moved[column], due_for(profile, clock, base))
+            moved[column] = max(moved[column], due_for(profile, clock, base) or moved[column])
     return moved
 
 
@@ -278,4 +279,4 @@ def _link(profile: SchoolProfile, req: SupportRequest, problem: KnownProblem, st
 
 def _check_may(profile: SchoolProfile, staff_id: str) -> None:
     if not may_declare(profile, staff_id):
-        raise ProblemError("Объявлять известные проблемы может руководитель службы.")
+        raise ProblemError("Объявлять известные проблемы может только сотрудник с таким правом.")

@@ -20,14 +20,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..deadlines import initial_deadlines
+from ..deadlines import clock_time_between, due_for, initial_deadlines
 from ..extensions import db
 from ..mail import queue
 from ..models import HistoryEntry, SupportRequest
 from ..models.types import utc_now
 from ..models.writers import writer_turn
 from ..school import SchoolProfile
-from ..vocabulary import Actor, Channel, Event, RequestStatus
+from ..vocabulary import Actor, Channel, Clock, Event, RequestStatus
 from . import notifications, problems
 from . import validation as v
 from .attachments import MAX_FILES, AttachmentError, UploadedFile, store
@@ -52,6 +52,10 @@ class RequestData:
     description: str
     contact_phone: str | None
     contact_email: str | None
+    # A consultation (seed 003; `request_types[].consultation`): None for other types.
+    consultation_form: str | None = None  # a ConsultationForm
+    consultation_mode: str | None = None  # a ConsultationMode
+    subject: str | None = None  # as the profile's `subjects` names it, or as typed
 
 
 class InvalidRequest(ValueError):
@@ -66,6 +70,8 @@ def clean_request_data(profile: SchoolProfile, data: RequestData, *, smtputf8: b
     """The data as stored (normalised phone and e-mail, `7А` class), or InvalidRequest."""
     errors: dict[str, str] = {}
     cleaned: dict[str, object] = {}
+    request_type = profile.request_type(data.request_type)
+    subjects = [s.title for s in profile.subjects]
     checks = {
         "author_name": lambda: v.clean_name(data.author_name),
         "author_role": lambda: v.clean_role(data.author_role),
@@ -74,6 +80,10 @@ def clean_request_data(profile: SchoolProfile, data: RequestData, *, smtputf8: b
         "description": lambda: v.clean_description(data.description),
         "contact_phone": lambda: v.clean_phone(data.contact_phone),
         "contact_email": lambda: v.clean_email(data.contact_email, smtputf8=smtputf8),
+        # Asked by some types only; any other type stores none of them.
+        "consultation_form": lambda: v.clean_consultation_form(request_type, data.consultation_form),
+        "consultation_mode": lambda: v.clean_consultation_mode(request_type, data.consultation_mode),
+        "subject": lambda: v.clean_subject(request_type, data.subject, subjects),
     }
     for name, check in checks.items():
         try:
@@ -189,7 +199,7 @@ def submit_request(
     if errors:
         raise InvalidRequest(errors)
     received = received_at or now
-    found = route(profile, data.request_type)
+    found = route(profile, data.request_type, class_name=data.class_name, subject=data.subject)
     values = dict(
         status_token=secrets.token_urlsafe(32),
         submission_key=submission_key,
@@ -210,6 +220,8 @@ def submit_request(
     # key fails at the first one, before any file is written. The number comes last: taking it
     # locks the year's counter row (on SQLite, the database) until the caller commits, and every
     # concurrent submission waits for that lock, so it covers only the number and the commit.
+    if found.assignee is not None:  # the author's own teacher (routing.py): handed over at once
+        values.update(handed_over(profile, values, found.assignee.id, now))
     problem = problems.problem_for(data.request_type, received)
     if problem is not None:  # a known problem: its clocks follow the problem's (problems.py)
         values["known_problem_id"] = problem.id
@@ -220,6 +232,9 @@ def submit_request(
     req = _persistent(SupportRequest(id=request_id, **values, attachments=[]))
     text = f"Обращение зарегистрировано. Как поступило: {channel_title(profile, channel).lower()}."
     _record_creation(req, text, actor=recorded_by or Actor.AUTHOR, at=now)
+    if found.assignee is not None:
+        _record_creation(req, f"Обращение передано: {found.assigned_as}.", actor=Actor.SYSTEM, at=now,
+                         event=Event.ASSIGNED, target_staff=found.assignee.id)  # fmt: skip
     if problem is not None:
         _record_creation(req, problem.title, actor=Actor.SYSTEM, at=now, event=Event.PROBLEM_LINKED)
     # Only the recipients now: the worker writes the words (notifications.write_message).
@@ -281,10 +296,30 @@ def check_arrival(received: dt.datetime, now: dt.datetime) -> None:
         raise v.InvalidInput("Обращение поступило больше 30 дней назад? Проверьте дату.")
 
 
+def handed_over(profile: SchoolProfile, values: dict, assignee: str, now: dt.datetime) -> dict:
+    """The columns of a request handed to `assignee` as it is registered: the assign clock
+    stops now (as `lifecycle.assign` stops it), the take clock starts."""
+    received, due = values["received_at"], values["assign_due"]
+    late = clock_time_between(profile, Clock.ASSIGN, due, now) if due is not None and now > due else dt.timedelta(0)
+    return {
+        "status": RequestStatus.ASSIGNED,
+        "assignee": assignee,
+        "assigned_at": now,
+        "assign_done_at": now,
+        "assign_took": int(clock_time_between(profile, Clock.ASSIGN, received, now).total_seconds()) if received < now else 0,
+        "assign_late": int(late.total_seconds()),
+        "missed": late > dt.timedelta(0),
+        "take_due": due_for(profile, Clock.TAKE, now),
+    }
+
+
 def _record_creation(
-    req: SupportRequest, text: str, *, actor: str, at: dt.datetime, event: Event = Event.CREATED
+    req: SupportRequest, text: str, *, actor: str, at: dt.datetime, event: Event = Event.CREATED,
+    target_staff: str | None = None,
 ) -> None:
     entry = {"request_id": req.id, "at": at, "actor": actor, "action": event, "text": text, "public": True}
+    if target_staff is not None:
+        entry["target_staff"] = target_staff
     db.session.connection().execute(_INSERT_HISTORY, entry)
 
 

@@ -63,7 +63,7 @@ def _refusal(
     if action == Action.DECIDE_EXTENSION and not pending:
         return LifecycleError("Просьбы о продлении срока нет — решать нечего.")
     if action == Action.REQUEST_EXTENSION and pending:
-        return LifecycleError("Просьба о продлении срока уже ждёт решения руководителя.")
+        return LifecycleError("Просьба о продлении срока уже ждёт решения.")
     return None
 
 

@@ -11,7 +11,8 @@ import re
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from ..vocabulary import AuthorRole
+from ..school.model import RequestType
+from ..vocabulary import AuthorRole, ConsultationForm, ConsultationMode
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 4000
@@ -19,6 +20,7 @@ EMAIL_MAX = 254
 PHONE_MAX = 40  # as typed, with an extension spelled out ("… добавочный 123456")
 EXTENSION_MAX = 6  # digits; stored "+73431234567;ext=123456" fits the 32-character column
 CLASS_MAX = 16
+SUBJECT_MAX = 120
 
 # A tag, a comment, a doctype or a character reference: markup, which no field needs.
 _MARKUP = re.compile(r"<\s*[A-Za-z/!?]|&(#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
@@ -83,6 +85,59 @@ def clean_class(role: str | None, value: str | None) -> str | None:
     if not match:
         raise InvalidInput("Класс пишется цифрой от 1 до 11 и буквой, например 7А или 10Б.")
     return f"{match.group(1)}{match.group(2).upper()}"
+
+
+def asks_consultation(request_type: RequestType | None) -> bool:
+    """The type asks the consultation's form and mode (seed 003)."""
+    return request_type is not None and request_type.consultation
+
+
+def asks_subject(request_type: RequestType | None) -> bool:
+    """The type asks the subject: a consultation, or a request routed to the subject's teacher."""
+    return asks_consultation(request_type) or (
+        request_type is not None and request_type.route_by == "subject_teacher"
+    )
+
+
+def clean_consultation_form(request_type: RequestType | None, value: str | None) -> str | None:
+    """A ConsultationForm code for a type that asks it; None (whatever was sent) for the others."""
+    if not asks_consultation(request_type):
+        return None
+    if value not in ConsultationForm.codes():
+        choices = ", ".join(form.label.split(" (")[0] for form in ConsultationForm)
+        raise InvalidInput(f"Выберите форму консультации: {choices}.")
+    return value
+
+
+def clean_consultation_mode(request_type: RequestType | None, value: str | None) -> str | None:
+    """A ConsultationMode code for a type that asks it; None for the others."""
+    if not asks_consultation(request_type):
+        return None
+    if value not in ConsultationMode.codes():
+        raise InvalidInput("Выберите, как провести консультацию: онлайн или офлайн.")
+    return value
+
+
+def clean_subject(
+    request_type: RequestType | None, value: str | None, subjects: list[str]
+) -> str | None:
+    """The subject as the profile names it (one of `subjects`), or as typed when the profile
+    lists none; required where the type routes to the subject's teacher. None for other types."""
+    if not asks_subject(request_type):
+        return None
+    text = re.sub(r"\s+", " ", clean_text(value, max_length=SUBJECT_MAX))
+    required = request_type.route_by == "subject_teacher"
+    if not text:
+        if required:
+            raise InvalidInput("Выберите предмет — вопрос получит его учитель." if subjects
+                               else "Укажите предмет, например «Математика».")  # fmt: skip
+        return None
+    if not subjects:
+        return text
+    found = next((title for title in subjects if title.casefold() == text.casefold()), None)
+    if found is None:
+        raise InvalidInput("Выберите предмет из списка.")
+    return found
 
 
 def clean_description(value: str | None) -> str:

@@ -73,6 +73,7 @@ def anonymise(session: Session, req: SupportRequest, reason: Anonymisation, now:
     req.contact_phone = None
     req.contact_email = None
     req.description = ""
+    req.subject = None  # may be typed by the author where the profile lists no subjects
     req.extension_reason = None
     req.rating_comment = None
     req.submission_key = None

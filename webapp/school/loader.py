@@ -80,8 +80,9 @@ def _describe(err) -> str:
     where = _key_path(err["loc"])
     if err["type"] in ("value_error", "assertion_error"):
         message = str(err.get("ctx", {}).get("error", err["msg"]))
-    elif err["type"] == "literal_error":
-        message = f"допустимые значения: {err['ctx']['expected']}"
+    elif err["type"] in ("literal_error", "enum"):
+        expected = str(err["ctx"]["expected"]).replace(" or ", " или ")
+        message = f"допустимые значения: {expected}"
     else:
         message = _MESSAGES.get(err["type"], "неверное значение")
     value = err.get("input")

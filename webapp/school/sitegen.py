@@ -1,72 +1,153 @@
-"""Feeds the school profile into the help site's pages (mkdocs-macros-plugin module).
+"""Feeds the school profile into the help site's pages (mkdocs-macros-plugin module and hooks).
 
-mkdocs.yml names this file as the macros module. The pages read the same validated profile as
-the app (`load_profile()`, honouring SCHOOL_PROFILE), so a fact is written once, in the profile.
+mkdocs.yml names this file as the macros module and as a hook. The pages read the same
+validated profile as the app (`site_profile_path()`: SCHOOL_PROFILE from the environment, else
+from instance/config.py, else the demo), so a fact is written once, in the profile. A section the
+profile leaves out is not shown, and a page made only of such a section is not published.
 A wrong profile stops `mkdocs build` with the profile's Russian message and no traceback.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import os
+import re
 import sys
+import types
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-import phonenumbers
+import yaml
 
 # mkdocs-macros loads this file by its path, so the repository root may not be importable yet.
 _ROOT = Path(__file__).resolve().parents[2]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from webapp.school import ProfileError, SchoolProfile, load_profile, profile_path  # noqa: E402
+from webapp.school import DEMO_PROFILE, ProfileError, SchoolProfile, load_profile  # noqa: E402
+from webapp.school import sitewords  # noqa: E402
 from webapp.school.confidentiality import (  # noqa: E402
     confidentiality_promise,
     readers_text,
     role_in_sentence,
 )
 from webapp.school.selfhelp import TOPICS  # noqa: E402
-from webapp.school.wording import plural  # noqa: E402
+from webapp.school.sitewords import (  # noqa: E402, F401  (names the tests import from here)
+    date_ru,
+    hours_text,
+    minutes_text,
+    tel_href,
+    utc_offset,
+)
+from webapp.school.wording import plural  # noqa: E402, F401
+
+INSTANCE_DIR = _ROOT / "instance"
+
+# Pages shown only when the profile has the section they are made of.
+OPTIONAL_PAGES = {"konsultacii.md": "consultations", "dot-eo.md": "links"}
+
+
+def site_profile_path(instance_dir: Path = INSTANCE_DIR) -> Path:
+    """The profile the app would load (webapp/factory.py): SCHOOL_PROFILE from the environment
+    wins over instance/config.py, and neither (or an empty value) means the demo school."""
+    if "SCHOOL_PROFILE" in os.environ:
+        return Path(os.environ["SCHOOL_PROFILE"] or DEMO_PROFILE)
+    return Path(_instance_setting(instance_dir, "SCHOOL_PROFILE") or DEMO_PROFILE)
+
+
+def _instance_setting(instance_dir: Path, key: str):
+    """A setting of instance/config.py, read as Flask's `from_pyfile` reads it (the file is
+    Python, run in a module of its own), without importing Flask here."""
+    path = instance_dir / "config.py"
+    if not path.is_file():
+        return None
+    module = types.ModuleType("config")
+    module.__file__ = str(path)
+    exec(compile(path.read_bytes(), str(path), "exec"), module.__dict__)  # noqa: S102
+    return getattr(module, key, None)
+
+
+def site_profile(docs_dir: Path | None = None) -> SchoolProfile:
+    """The validated profile (with its linked files checked against `docs_dir`); a wrong one
+    stops the build with the profile's Russian message and no traceback."""
+    from mkdocs.exceptions import PluginError
+
+    try:
+        profile = load_profile(site_profile_path())
+        if docs_dir is not None:
+            check_linked_files(profile, docs_dir)
+    except ProfileError as exc:
+        raise PluginError(str(exc)) from None
+    return profile
 
 
 def define_env(env) -> None:
     """Called by mkdocs-macros once per build, before any page is rendered."""
-    from mkdocs.exceptions import PluginError
-
-    try:
-        profile = load_profile()
-        check_linked_files(profile, Path(env.conf["docs_dir"]))
-    except ProfileError as exc:
-        raise PluginError(str(exc)) from None
+    profile = site_profile(Path(env.conf["docs_dir"]))
     env.conf["site_name"] = profile.school.short_name
     env.conf["site_description"] = profile.support.name
     env.conf["copyright"] = f"{profile.school.full_name}. {profile.school.address}"
     env.variables["school"] = profile
-    for func in (date_ru, tel_href, minutes_text, hours_text):
+    for func in (date_ru, tel_href, minutes_text, hours_text, sitewords.capitalized):
         env.filter(func)
-    env.macro(lambda: deadlines_list(profile), "deadlines_list")
+    env.filter(role_in_sentence, "in_sentence")
+    env.filter(sitewords.phone_link, "phone_link")
+    for func in (sitewords.deadlines_list, sitewords.contact_lines, sitewords.phones_inline,
+                 sitewords.hours_of, sitewords.ask_the_service, sitewords.approval_text,
+                 sitewords.responsible_text, sitewords.procedure_scope,
+                 sitewords.help_kinds_text, sitewords.control_role_text, sitewords.viewers_text):
+        env.macro(lambda func=func: func(profile), func.__name__)
     env.macro(lambda: utc_offset(profile.school.timezone), "utc_offset")
     env.macro(lambda file: link_title(profile, file), "link_title")
     env.macro(lambda route_to: confidentiality_promise(profile, route_to), "confidentiality_promise")
     env.macro(lambda route_to: readers_text(profile, route_to), "confidential_readers")
     env.macro(lambda topic: types_suggesting(profile, topic), "types_suggesting")
     env.macro(lambda *words: platforms_about(profile, *words), "platforms_about")
-    env.macro(platform_support, "platform_support")
+    env.macro(sitewords.platform_support, "platform_support")
     env.macro(lambda person: service_roles_text(profile, person), "service_roles")
-    env.macro(lambda: ask_the_service(profile), "ask_the_service")
     env.macro(lambda topic: TOPICS[topic], "self_help_topic")
-    env.macro(lambda: next((i for i in profile.links.items if i.kind == "act"), None), "regulation")
+    env.macro(lambda: regulation(profile), "regulation")
+    env.macro(lambda rtype: sitewords.routed_to(profile, rtype), "routed_to")
+    env.macro(lambda page: page in published_optional_pages(profile), "published")
+
+
+def regulation(profile: SchoolProfile):
+    """The first act the profile links to, or None."""
+    items = profile.links.items if profile.links else []
+    return next((i for i in items if i.kind == "act"), None)
+
+
+def published_optional_pages(profile: SchoolProfile) -> set[str]:
+    return {page for page, key in OPTIONAL_PAGES.items() if getattr(profile, key) is not None}
 
 
 def check_linked_files(profile: SchoolProfile, docs_dir: Path) -> None:
-    """Every `links.items[].file` must exist in the site's sources, or the link would be dead."""
-    missing = [
-        f"links.items[{i}].file: файл «{item.file}» не найден в папке {docs_dir}"
-        for i, item in enumerate(profile.links.items)
-        if item.file is not None and not (docs_dir / item.file).is_file()
-    ]
-    if missing:
-        raise ProfileError(profile_path(), missing)
+    """Every `links.items[].file` must exist in the site's sources, or the link would be dead;
+    a document made from a profile section (`requires:` in its front matter) needs that section."""
+    items = profile.links.items if profile.links else []
+    problems = []
+    for i, item in enumerate(items):
+        if item.file is None:
+            continue
+        source = docs_dir / item.file
+        if not source.is_file():
+            problems.append(f"links.items[{i}].file: файл «{item.file}» не найден в папке {docs_dir}")
+            continue
+        for key in required_sections(source):
+            if getattr(profile, key, None) is None:
+                problems.append(
+                    f"links.items[{i}].file: документ «{item.file}» составлен из раздела {key}, "
+                    f"а его в профиле нет — добавьте раздел {key} или уберите ссылку"
+                )
+    if problems:
+        raise ProfileError(site_profile_path(), problems)
+
+
+def required_sections(source: Path) -> list[str]:
+    """The profile sections a Markdown page names in its front matter (`requires: [...]`)."""
+    if source.suffix != ".md":
+        return []
+    match = re.match(r"---\n(.*?)\n---\n", source.read_text(encoding="utf-8"), re.S)
+    meta = yaml.safe_load(match.group(1)) if match else None
+    return list((meta or {}).get("requires", []))
 
 
 def link_title(profile: SchoolProfile, file: str) -> str:
@@ -92,103 +173,48 @@ def platforms_about(profile: SchoolProfile, *words: str) -> list:
 
 
 def service_roles_text(profile: SchoolProfile, person) -> str:
-    """A person's roles in the service, as prose after the position: '' when the only role says
-    what the position already says (no «Педагог-психолог (Педагог-психолог)»), and never in
-    brackets, since role titles carry brackets of their own."""
+    """A person's roles, as prose after the position: '' when the only role says what the
+    position already says (no «Педагог-психолог (Педагог-психолог)»), and never in brackets,
+    since role titles carry brackets of their own."""
     position = person.position.casefold()
     titles = [profile.role(r).title for r in person.roles]
     titles = [t for t in titles if t.casefold() != position]
     return ", ".join(role_in_sentence(t) for t in titles)
 
 
-def platform_support(platform) -> str:
-    """A platform's support contacts from the profile, as one Markdown sentence."""
-    parts = []
-    if platform.in_app_help:
-        parts.append(platform.in_app_help)
-    if platform.phone:
-        note = f" ({platform.phone_note})" if platform.phone_note else ""
-        parts.append(f"горячая линия [{platform.phone}]({tel_href(platform.phone)}){note}")
-    if platform.email:
-        parts.append(f"почта [{platform.email}](mailto:{platform.email})")
-    if platform.url:
-        parts.append(f"сайт [{platform.url}]({platform.url})")
-    return f"Поддержка «{platform.name}»: " + "; ".join(parts) + "." if parts else ""
+def on_config(config):
+    """MkDocs hook: take out of the menu the pages whose profile section is absent."""
+    hidden = set(OPTIONAL_PAGES) - published_optional_pages(site_profile())
+    config["nav"] = _without(config["nav"], hidden) if config.get("nav") else config["nav"]
+    return config
 
 
-def ask_the_service(profile: SchoolProfile) -> str:
-    """The closing paragraph of an answer page: the form and the hotline, from the profile."""
-    support = profile.support
-    return (
-        f"Не помогло? [Оставьте обращение](../obrashchenie.md) или позвоните на горячую линию "
-        f"[{support.phone}]({tel_href(support.phone)}) ({support.hours.describe()}). "
-        "Напишите, что уже попробовали, — так помогут быстрее."
-    )
-
-
-def hours_text(hours: int) -> str:
-    return f"{hours} {plural(hours, 'час', 'часа', 'часов')}"
-
-
-def minutes_text(minutes: int) -> str:
-    if minutes >= 60 and minutes % 60 == 0:
-        return hours_text(minutes // 60)
-    return f"{minutes} {plural(minutes, 'минута', 'минуты', 'минут')}"
-
-
-def date_ru(value: dt.date) -> str:
-    return value.strftime("%d.%m.%Y")
-
-
-def tel_href(phone: str) -> str:
-    """A `tel:` link target in international form, whatever way the profile writes the number."""
-    number = phonenumbers.parse(phone, "RU")
-    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def utc_offset(timezone: str, at: dt.datetime | None = None) -> str:
-    """'UTC+5' for Asia/Yekaterinburg: how a reader compares the service's hours with theirs."""
-    offset = (at or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(timezone)).utcoffset()
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "−"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
-
-
-def deadlines_list(profile: SchoolProfile) -> str:
-    """The three promised deadlines as a Markdown list, with how the clock runs."""
-    d = profile.support.deadlines
-    lines = [
-        f"- **{minutes_text(d.assign_minutes)}** — за это время обращение передают "
-        "специалисту, который за него отвечает;",
-        f"- **{minutes_text(d.take_into_work_minutes)}** — за это время специалист берёт "
-        "обращение в работу и при необходимости связывается с вами, чтобы уточнить подробности;",
-        f"- **{hours_text(d.process_hours)}** с момента поступления — срок, в который вы "
-        "получаете ответ по телефону или на почту.",
-        "",
-    ]
-    if d.clock == "working_hours":
-        lines.append(
-            f"Сроки считаются в рабочее время службы ({profile.support.hours.describe()}): "
-            "если обращение пришло в нерабочее время — вечером, в выходной или праздник, — "
-            "отсчёт начнётся с ближайшего рабочего часа."
-        )
-    else:
-        lines.append("Сроки считаются по календарю — вечер, ночь и выходные тоже идут в счёт.")
-    lines.append(
-        "В особых случаях руководитель службы может продлить срок — об этом вам сообщат."
-    )
-    return "\n".join(lines)
+def _without(nav: list, hidden: set[str]) -> list:
+    kept = []
+    for entry in nav:
+        value = next(iter(entry.values())) if isinstance(entry, dict) else entry
+        if isinstance(value, list):
+            value = _without(value, hidden)
+            kept.append({next(iter(entry)): value} if isinstance(entry, dict) else value)
+        elif value not in hidden:
+            kept.append(entry)
+    return kept
 
 
 def on_files(files, config):
-    """MkDocs hook: publish only the documents under acts/ that the profile links to.
+    """MkDocs hook: publish only the documents under acts/ that the profile links to, and only
+    the optional pages whose section the profile has.
 
-    The folder may hold a school's older acts or the demo's sample documents; a page that the
-    profile does not list would show facts that are not this school's.
+    The acts folder may hold a school's older acts or the demo's sample documents; a page that
+    the profile does not list would show facts that are not this school's.
     """
-    linked = {item.file for item in load_profile().links.items if item.file}
+    profile = site_profile()
+    items = profile.links.items if profile.links else []
+    linked = {item.file for item in items if item.file}
+    hidden = set(OPTIONAL_PAGES) - published_optional_pages(profile)
     for file in list(files):
         if file.src_uri.startswith("acts/") and file.src_uri not in linked:
+            files.remove(file)
+        elif file.src_uri in hidden:
             files.remove(file)
     return files

@@ -23,7 +23,7 @@ from wtforms.validators import StopValidation, ValidationError
 from ..requests import validation as v
 from ..requests.attachments import MAX_FILES, AttachmentError, UploadedFile, inspect_upload
 from ..requests.service import RequestData
-from ..vocabulary import AuthorRole
+from ..vocabulary import AuthorRole, ConsultationForm, ConsultationMode
 from .current import current_school
 
 SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -100,6 +100,17 @@ class RequestFields(RussianForm):
     # No autocomplete="off": a browser then would not restore the class when the parent goes back.
     class_name = StringField("Класс", render_kw={"maxlength": v.CLASS_MAX})
     request_type = RadioField("Вид обращения", validate_choice=False)
+    # Asked by consultation types only (seed 003); the other types store none of them.
+    consultation_form = RadioField(
+        "Форма консультации", validate_choice=False,
+        choices=[SelectChoice(f.value, f.label.capitalize()) for f in ConsultationForm],
+    )  # fmt: skip
+    consultation_mode = RadioField(
+        "Как провести консультацию", validate_choice=False,
+        choices=[SelectChoice(m.value, m.label.capitalize()) for m in ConsultationMode],
+    )  # fmt: skip
+    # A list of the profile's `subjects` where it has them (the template draws a select).
+    subject = StringField("Предмет", render_kw={"maxlength": v.SUBJECT_MAX})
     description = TextAreaField(
         "Опишите проблему", validators=[cleaned_by(v.clean_description)],
         render_kw={"rows": 6, "maxlength": v.DESCRIPTION_MAX},
@@ -136,6 +147,24 @@ class RequestFields(RussianForm):
         if current_school().request_type(field.data or "") is None:
             raise ValidationError("Выберите вид обращения.")
 
+    def validate_consultation_form(self, field):
+        self._clean_for_type(field, v.clean_consultation_form)
+
+    def validate_consultation_mode(self, field):
+        self._clean_for_type(field, v.clean_consultation_mode)
+
+    def validate_subject(self, field):
+        subjects = [s.title for s in current_school().subjects]
+        self._clean_for_type(field, lambda rtype, value: v.clean_subject(rtype, value, subjects))
+
+    def _clean_for_type(self, field, clean):
+        """A field the chosen request type may ask: cleaned, or None for a type that does not."""
+        request_type = current_school().request_type(self.request_type.data or "")
+        try:
+            field.data = clean(request_type, field.data)
+        except v.InvalidInput as exc:
+            raise ValidationError(str(exc)) from None
+
     def validate_contact_email(self, field):
         if self.contact_phone.errors:
             return
@@ -171,4 +200,7 @@ class RequestFields(RussianForm):
             description=self.description.data,
             contact_phone=self.contact_phone.data,
             contact_email=self.contact_email.data,
+            consultation_form=self.consultation_form.data,
+            consultation_mode=self.consultation_mode.data,
+            subject=self.subject.data,
         )
