@@ -27,7 +27,7 @@ def test_desk_sends_a_stranger_to_sign_in_with_a_russian_message(client):
     assert response.status_code == 302
     assert response.location.startswith(f"{LOGIN_URL}?next=")
     page = client.get(response.location)
-    assert "Войдите, чтобы открыть рабочее место службы." in page.get_data(as_text=True)
+    assert "Войдите, чтобы открыть рабочее место." in page.get_data(as_text=True)
 
 
 def test_sign_in_by_staff_id_or_by_email_from_the_profile(app, client):

@@ -371,3 +371,12 @@ def test_a_profile_whose_class_teacher_cannot_answer_is_refused(tmp_path):
         load_profile(write_profile(tmp_path, data))
     assert "classes[0].class_teacher: сотруднику «ivanova» передаются обращения вида «class_consultation»" in str(refused.value)
     assert "нет права answer" in str(refused.value)
+
+
+def test_a_methodical_school_asks_about_the_subject_not_the_platform(make_app, smtp):
+    """Seed 003 gives educational-methodical help only: the description's hint asks about the
+    subject and the topic, not about platforms and devices."""
+    app = make_app(SCHOOL_PROFILE="tests/profiles/school_003_sosh57.yaml")
+    page = " ".join(app.test_client().get("/app/form").get_data(as_text=True).split())
+    assert "Какой предмет и тема, что именно непонятно" in page
+    assert "на какой платформе" not in page

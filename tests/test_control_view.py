@@ -99,7 +99,7 @@ def test_the_control_view_is_for_the_head_and_roles_that_see_all(app, client):
 
 def test_the_control_view_says_what_the_last_mailbox_fetch_left_in_the_mailbox(app, client):
     login(client, "orlova")
-    assert "Ящик службы ещё ни разу не разбирался" in client.get("/app/desk/control").get_data(as_text=True)
+    assert "Почтовый ящик для обращений ещё ни разу не разбирался" in client.get("/app/desk/control").get_data(as_text=True)
     with app.app_context():
         record_run(db.session, MAILBOX_FETCH, ok=True, summary="Переслано ответов: 2; оставлено в ящике: 3")
     page = html.unescape(client.get("/app/desk/control").get_data(as_text=True))

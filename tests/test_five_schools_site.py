@@ -50,6 +50,8 @@ def _bare_demo(data: dict) -> dict:
         data.pop(key, None)
     data["control_role"] = "head"
     data["procedure"] = {"help": ["methodical"]}
+    for rtype in data["request_types"]:
+        rtype.pop("self_help", None)
     for platform in data["platforms"]:
         for key in ("url", "phone", "phone_note", "email", "in_app_help", "checked"):
             platform.pop(key, None)
@@ -211,7 +213,7 @@ def test_consultations_and_links_pages_show_the_profiles_sections(site):
 def test_the_form_page_names_the_service_and_its_phones(site):
     school = site.profile
     text = _article(site, "/obrashchenie/")
-    _assert_all_in(text, [f"Адресат обращения — {school.support.name}",
+    _assert_all_in(text, [f"{school.support.name}: обращения рассматривают по",
                           *(f"{p.label} — {p.number}" for p in school.support.phones)],
                    "/obrashchenie/")
 
@@ -353,3 +355,169 @@ def test_a_profile_of_the_first_schema_builds_the_site_it_built_before(built_sit
     assert "Сроки считаются только в часы работы" in home
     assert "приказ от 01.09.2026 № 112-од" in procedure
     assert old.has_page("/konsultacii/") and old.has_page("/dot-eo/")
+
+
+# --- the newcomer's trial (findings 5, 6, 9, 11): what a first reader of each site noticed -------
+
+def _sections(site, url: str) -> dict[str, str]:
+    """The page's second-level headings, each with the visible text under it (to the next one)."""
+    match = re.search(r"<article[^>]*>(.*)</article>", site.html(url), re.S)
+    parts = re.split(r"<h2\b[^>]*>(.*?)</h2>", match.group(1), flags=re.S)
+    return {squash(visible_text(parts[i])).rstrip("¶ "): squash(visible_text(parts[i + 1]))
+            for i in range(1, len(parts), 2)}
+
+
+def test_no_heading_of_the_main_page_stands_with_nothing_under_it(site):
+    """Finding 5: 003 and 004 give no phone, e-mail or hours, so the main page has no «Как
+    связаться»; it names the school's other ways to apply where the profile has them."""
+    sections = _sections(site, "/")
+    assert all(sections.values()), sections
+    school = site.profile
+    has_contacts = bool(school.support.phones or school.support.email or school.support.hours)
+    assert ("Как связаться" in sections) == has_contacts
+    other_ways = [c.title for c in school.channels if not c.web_form]
+    if not has_contacts and other_ways:
+        _assert_all_in(sections["Как ещё обратиться"], other_ways, "/ Как ещё обратиться")
+
+
+@pytest.mark.parametrize("name", ["school_003_sosh57", "school_004_kaliningrad11"])
+def test_schools_without_contacts_show_no_contacts_heading(built_site, name):
+    home = built_site(name, PROFILE_DIR / f"{name}.yaml")
+    assert "Как связаться" not in _sections(home, "/")
+    assert 'id="kak-svyazatsya"' not in home.html("/")
+
+
+def _topics_listed(profile) -> set[str]:
+    return {topic for rtype in profile.request_types for topic in rtype.self_help}
+
+
+def test_answer_pages_are_published_only_for_problems_the_forms_suggest(site):
+    """Finding 6: a page of site/pomoshch/ only for a topic some request type suggests, so the
+    form's suggestion always leads to a page; no «Частые проблемы» at all when there is none."""
+    from webapp.school.selfhelp import TOPICS
+
+    listed = _topics_listed(site.profile)
+    for topic in TOPICS.values():
+        assert site.has_page(topic.path) == (topic.id in listed), topic.path
+    assert site.has_page("/pomoshch/") == bool(listed)
+    everything = _everything(site)
+    assert ("Частые проблемы" in everything) == bool(listed)
+    linked = {h.split("#")[0] for markup in _pages(site).values()
+              for h in PageContent.parse(markup).hrefs() if "pomoshch/" in h}
+    assert all(TOPICS[t].path.strip("/").split("/")[-1] in " ".join(linked) for t in listed)
+    for topic in (t for t in TOPICS.values() if t.id not in listed):
+        assert not any(h.rstrip("/").endswith(topic.path.rstrip("/").split("/")[-1]) for h in linked)
+
+
+def test_main_page_names_only_the_problems_the_school_answers(site):
+    """Finding 6: «не получается войти в электронный дневник» and the like only where the profile
+    has the answer page; no e-diary problem for a school whose forms suggest none."""
+    from webapp.school.selfhelp import TOPICS
+
+    listed = _topics_listed(site.profile)
+    lead = _article(site, "/").split("оставьте обращение")[0]
+    for topic in TOPICS.values():
+        assert (topic.symptom in lead) == (topic.id in listed), topic.symptom
+    if "diary_marks" not in listed:
+        assert "дневник" not in _article(site, "/")
+
+
+def test_methodical_school_gets_no_answer_pages_nor_technical_problems(built_site):
+    """Finding 6 as the newcomer saw it: 003 is methodical help only."""
+    sosh57 = built_site("school_003_sosh57", PROFILE_DIR / "school_003_sosh57.yaml")
+    assert not (sosh57.root / "pomoshch").exists()
+    home = _article(sosh57, "/")
+    for words in ("дневник", "пароль", "звук", "войти", "чат класса", "Частые проблемы"):
+        assert words not in home, words
+    index = json.loads((sosh57.root / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not [d["location"] for d in index["docs"] if d["location"].startswith("pomoshch/")]
+
+
+def test_no_page_takes_a_kind_of_help_for_the_addressee(site):
+    """Finding 9: «Адресат обращения — Учебно-методическая помощь обучающимся; его рассматривают…»
+    — the form page and the consent read right whatever the support's name is."""
+    for url in ("/obrashchenie/", "/soglasie/", "/personalnye-dannye/"):
+        text = _article(site, url)
+        assert "дресат" not in text, url
+        assert "его рассматривают" not in text, url
+    name = site.profile.support.name
+    assert f"{name}: обращения рассматривают по" in _article(site, "/obrashchenie/")
+
+
+def _nesting(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        depth += {"«": 1, "»": -1}.get(char, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def test_quotes_are_never_nested_inside_quotes(site):
+    """Finding 9: «Поддержка «ФГИС «Моя школа»»» — a quoted name that has quotes of its own takes
+    „лапки“ inside «ёлочек»."""
+    for url, markup in _pages(site).items():
+        match = re.search(r"<article[^>]*>(.*)</article>", markup, re.S)
+        text = squash(visible_text(match.group(1)))
+        for sentence in re.split(r"(?<=[.!?])\s", text):
+            assert _nesting(sentence) <= 1, f"{url}: {sentence}"
+
+
+def test_a_platform_named_with_quotes_is_quoted_the_russian_way():
+    from webapp.school.sitewords import platform_support, quoted
+
+    kustovskaya = load_profile(PROFILE_DIR / "school_001_kustovskaya.yaml")
+    myschool = next(p for p in kustovskaya.platforms if p.name == "ФГИС «Моя школа»")
+    assert platform_support(myschool).startswith("Поддержка «ФГИС „Моя школа“»: ")
+    assert quoted("Сферум") == "«Сферум»"
+
+
+def test_contacts_do_not_repeat_the_position_as_the_role(site):
+    """Finding 9: «Голубева Нина Сергеевна — Секретарь; по обращениям — секретарь школы.»"""
+    text = _article(site, "/kontakty/")
+    for person in (p for p in site.profile.staff if p.public):
+        line = text[text.index(person.name):].split("Почта:")[0].casefold()
+        assert not re.search(rf"по обращениям — {re.escape(person.position.casefold())}\b", line)
+
+
+def test_secretary_of_nizhnie_sergi_is_listed_once_as_secretary(built_site):
+    sergi = built_site("school_000_nizhnie_sergi", PROFILE_DIR / "school_000_nizhnie_sergi.yaml")
+    assert "Голубева Нина Сергеевна — Секретарь. Почта:" in _article(sergi, "/kontakty/")
+
+
+def test_consultations_page_says_how_to_ask_once(site):
+    """Finding 9: 003 and 004 read «Выберите в форме консультацию…» from the profile and then the
+    page's own «В форме обращения выберите вид …»: the page only names the type."""
+    c = site.profile.consultations
+    if c is None:
+        return
+    text = _article(site, "/konsultacii/")
+    assert text.count(c.how_to_ask) == 1
+    assert "выберите вид" not in text.replace(c.how_to_ask, "").casefold()
+    if c.request_type:
+        title = site.profile.request_type(c.request_type).title
+        assert text.count(f"Вид обращения в форме: «{title}».") == 1
+
+
+def test_procedure_page_claims_no_group_the_help_is_for(site):
+    """Finding 11: «помощь ученикам, родителям и учителям» though 003's act serves pupils only:
+    the product says nothing of whom the act serves; the act's own title may."""
+    words = _product_words(site)
+    assert not re.search(r"помощь (ученикам|родителям|учителям)", words)
+    assert re.search(r"оказывает [\w -]+ помощь, когда занятия идут дистанционно",
+                     _article(site, "/poryadok/"))
+
+
+def test_no_page_dates_where_citizens_appeals_go(site):
+    """Finding 11: «такие обращения с 2025 года направляют через портал Госуслуги» is in no act."""
+    text = _article(site, "/obrashchenie/")
+    assert "а не официальное обращение гражданина." in text
+    assert "Госуслуги" not in text and "2025" not in text
+    assert not re.search(r"с \d{4} года направляют", _product_words(site))
+
+
+def test_one_way_to_apply_is_not_offered_as_a_choice(site):
+    """Finding 11: «Выберите любой удобный способ…» then exactly one way (001, 004)."""
+    text = _article(site, "/poryadok/")
+    one = len(site.profile.channels) == 1
+    assert ("любой удобный способ" in text) == (not one)
+    assert ("Обратиться можно так:" in text) == one

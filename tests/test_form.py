@@ -47,9 +47,9 @@ BAD_INPUT = [
     ("name missing", {"author_name": ""}, "author_name", "Укажите фамилию, имя и отчество"),
     ("role missing", {"author_role": None}, "author_role", "Выберите, кто вы"),
     ("role unknown", {"author_role": "director"}, "author_role", "Выберите, кто вы"),
-    ("student without class", {"class_name": ""}, "class_name", "Укажите класс (ваш)"),
+    ("student without class", {"class_name": ""}, "class_name", "Укажите свой класс, например 7А."),
     ("parent without child's class", {"author_role": "parent", "class_name": ""}, "class_name",
-     "Укажите класс (ребёнка)"),
+     "Укажите класс ребёнка, например 7А."),
     ("teacher with a class", {"author_role": "teacher", "class_name": "7А"}, "class_name",
      "Учителю класс указывать не нужно"),
     ("class not like 7А", {"class_name": "12Z"}, "class_name", "цифрой от 1 до 11 и буквой"),
@@ -148,7 +148,7 @@ def test_a_good_submission_is_stored_and_leads_to_its_confirmation(app, client):
     with app.app_context():
         [req] = db.session.scalars(db.select(SupportRequest)).all()
         assert req.contact_phone == "+79123456789"
-        assert req.consent_version == "2026-11-20"
+        assert req.consent_version == "2026-11-30"
         assert [(a.original_name, a.content_type) for a in req.attachments] == [
             ("screen.png", "image/png"), ("scan.pdf", "application/pdf"), ("photo.jpg", "image/jpeg")]
         stored = {a.stored_name for a in req.attachments}

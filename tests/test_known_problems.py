@@ -135,7 +135,7 @@ def test_the_acknowledgement_says_the_school_already_knows(app, smtp):
     deliver_due(app)
     [ack] = smtp.to("parent@example.ru")
     body = ack.get_body(("plain",)).get_content()
-    assert "Служба уже знает об этой проблеме" in body and TEXT in body
+    assert "Школа уже знает об этой проблеме" in body and TEXT in body
     assert "Ответ придёт не позднее" not in body
 
 

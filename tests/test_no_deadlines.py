@@ -51,7 +51,7 @@ def test_a_request_lives_its_whole_life_without_a_deadline(app, smtp):
     assert sent.status_code == 303
     done = author.get(sent.location).get_data(as_text=True)
     number = re.search(r"Номер обращения: <strong>([\d-]+)</strong>", done).group(1)
-    for promise in ("не позднее", "передадут специалисту до", "служба не работает", "в течение"):
+    for promise in ("не позднее", "передадут специалисту до", "нерабочее время", "в течение"):
         assert promise not in done
     req = stored(app, number)
     assert (req.assign_due, req.take_due, req.process_due) == (None, None, None)

@@ -143,7 +143,7 @@ HOTLINE_WORDS = re.compile(r"горяч\w* лини")
 HEAD_WORDS = re.compile(r"руководител\w* службы")
 APPOINTED_WORDS = re.compile(r"назначен\w* приказом|назначен\w* ответственн|как ответственн")
 SERVICE_WORDS = re.compile(r"служб\w* сопровождения")
-CLOSED_WORDS = re.compile(r"служба не работает|когда служба откроется|часы работы")
+CLOSED_WORDS = re.compile(r"служба не работает|когда служба откроется|часы работы|нерабоч\w* врем")
 DEADLINE_WORDS = {
     Clock.ASSIGN: re.compile(r"передадут специалисту до|назначить исполнителя: до|исполнителя назначат до"),
     Clock.TAKE: re.compile(r"взять в работу: (до|в течение)|в работу в течение"),

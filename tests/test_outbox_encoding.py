@@ -209,8 +209,10 @@ def test_the_form_says_at_once_that_a_cyrillic_mailbox_cannot_be_served():
     assert clean_email("иван@почта.рф", smtputf8=True) == "иван@почта.рф"
 
 
-def test_each_letter_says_what_its_reader_can_and_should_do(make_app, catcher):
-    app = make_app(MAIL_PORT=catcher.port)
+@pytest.mark.parametrize("replies_read", [False, True], ids=["no mailbox read", "IMAP_HOST set"])
+def test_each_letter_says_what_its_reader_can_and_should_do(make_app, catcher, replies_read):
+    """A letter asks to be answered by e-mail only where `mailbox fetch` reads the answers."""
+    app = make_app(MAIL_PORT=catcher.port, **({"IMAP_HOST": "imap.example.ru"} if replies_read else {}))
     with app.app_context():
         submit_request(current_register(), request_data(contact_email=None))  # phone only
         submit_request(current_register(), request_data(request_type="other"))  # to the head
@@ -222,7 +224,12 @@ def test_each_letter_says_what_its_reader_can_and_should_do(make_app, catcher):
     assert "Назначить исполнителя" not in phone_only  # he may not assign
     assert "Исполнителя назначат до" in phone_only
     head = [parsed(raw).get_body(("plain",)).get_content() for raw in catcher.to(ORLOVA)]
-    assert any("Назначить исполнителя: до" in text and "ответьте на это письмо" in text for text in head)
+    assert any("Назначить исполнителя: до" in text for text in head)
+    if replies_read:
+        assert all("ответьте на это письмо" in text for text in head)
+    else:
+        assert not any("ответьте на это письмо" in text or "из почты" in text for text in head)
+        assert all("Ответьте автору в рабочем месте: http://127.0.0.1:5000/app/desk/r/" in text for text in head)
 
 
 @pytest.mark.parametrize("smtputf8", [False, True])

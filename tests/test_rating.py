@@ -103,7 +103,7 @@ def test_a_request_without_an_answer_cannot_be_rated(csrf_app):
         token, request_id = req.status_token, req.id
     author = csrf_app.test_client()
     page = author.get(f"/app/rate/{token}").get_data(as_text=True)
-    assert "когда служба ответит" in page and 'name="rating"' not in page
+    assert "когда на обращение ответят" in page and 'name="rating"' not in page
 
 
 def test_a_low_rating_shows_on_the_control_view_with_its_comment(csrf_app):

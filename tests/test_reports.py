@@ -224,7 +224,7 @@ def test_the_monthly_mail_goes_to_the_head_and_the_director_once(app, runner, sm
         kinds = db.session.scalars(sa.select(OutboxMessage.kind).where(OutboxMessage.kind == "monthly_report")).all()
         assert len(kinds) == 2
     deliver_due(app)
-    letters = [m for _, m in smtp.messages if m["Subject"].startswith("Отчёт службы")]
+    letters = [m for _, m in smtp.messages if m["Subject"].startswith("Отчёт об обращениях")]
     assert len(letters) == 2
     body = letters[0].get_body(("plain",)).get_content()
     assert "Обращений: 2." in body and "/app/desk/reports?period=dates" in body

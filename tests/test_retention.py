@@ -69,7 +69,8 @@ def facts(app, request_id: int) -> dict:
             "files": [a.stored_name for a in req.attachments],
             "mail": [
                 (m.kind, m.status, m.recipient, m.subject, m.body_text, m.body_html, m.reply_to)
-                for m in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.request_id == request_id))
+                for m in db.session.scalars(
+                    sa.select(OutboxMessage).where(OutboxMessage.request_id == request_id).order_by(OutboxMessage.id))
             ],
             "receipts": list(db.session.scalars(
                 sa.select(MailboxReceipt.message_key).where(MailboxReceipt.request_id == request_id))),

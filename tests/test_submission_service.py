@@ -32,9 +32,9 @@ def outbox_rows() -> list[OutboxMessage]:
     return list(db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
-def written(message: OutboxMessage) -> OutboxMessage:
+def written(message: OutboxMessage, now: dt.datetime | None = None) -> OutboxMessage:
     """The message with its subject and text, as the outbox worker writes them before sending."""
-    write_message(current_register(), message)
+    write_message(current_register(), message, now)
     return message
 
 
@@ -48,7 +48,7 @@ def test_a_request_is_stored_with_its_route_deadlines_and_consent(app):
         assert req.routed_role == "tech"
         assert req.class_name == "10Б"
         assert req.contact_phone == "+79123456789"
-        assert req.consent_version == "2026-11-20"
+        assert req.consent_version == "2026-11-30"
         assert req.consent_at is not None and not req.consent_oral
         assert len(req.status_token) >= 43
         assert req.assign_due == TUESDAY_MORNING + dt.timedelta(minutes=30)
@@ -181,11 +181,12 @@ def test_the_service_refuses_bad_data_from_any_channel(app, changes, field):
         assert outbox_rows() == []
 
 
-def test_a_request_outside_working_hours_says_when_the_service_opens(app):
+def test_a_request_outside_working_hours_says_when_work_on_it_starts(app):
     saturday = dt.datetime(2026, 3, 14, 10, 0, tzinfo=UTC)  # 15:00 Saturday in Yekaterinburg
     with app.app_context():
-        submit_request(current_register(), request_data(), received_at=saturday)
+        submit_request(current_register(), request_data(), received_at=saturday, now=saturday)
         db.session.commit()
-        [ack] = [written(m) for m in outbox_rows() if m.kind == "request_received"]
-        assert "Сейчас служба не работает" in ack.body_text
+        [ack] = [written(m, now=saturday) for m in outbox_rows() if m.kind == "request_received"]
+        assert "Сейчас нерабочее время (понедельник–пятница, 08:00–17:00)" in ack.body_text
+        assert "служб" not in ack.body_text.split("\n--\n")[0]  # the signature names the service
         assert "16 марта 2026, 08:00" in ack.body_text  # Monday morning, school time

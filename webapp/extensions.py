@@ -29,6 +29,6 @@ mail = Mail()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Войдите, чтобы открыть рабочее место службы."
+login_manager.login_message = "Войдите, чтобы открыть рабочее место."
 login_manager.login_message_category = "info"
 limiter = Limiter(key_func=get_remote_address)

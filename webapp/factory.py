@@ -86,7 +86,7 @@ def wire_register(app: Flask, profile: SchoolProfile) -> None:
     """What the register's rules take as an argument, and the outbox's writer of new letters."""
     register = Register(
         profile=profile, links=EmailLinks(app), upload_dir=Path(app.config["UPLOAD_DIR"]),
-        smtputf8=app.config["MAIL_SMTPUTF8"],
+        smtputf8=app.config["MAIL_SMTPUTF8"], replies_read=bool(app.config["IMAP_HOST"]),
     )
     app.extensions[REGISTER_KEY] = register
     app.extensions[WRITER_KEY] = functools.partial(notifications.write_message, register)

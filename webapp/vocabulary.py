@@ -204,9 +204,9 @@ class Event(Code):
     RATED = "rated", "оценка автора"
     ANONYMISED = "anonymised", "сведения о человеке удалены"
     ANSWER_OF_MAIN = "answer_of_main", "ответ по основному обращению", "Ответ дан по основному обращению"
-    PROBLEM_LINKED = "problem_linked", "связано с известной проблемой", "Служба уже знает об этой проблеме и занимается ею"
+    PROBLEM_LINKED = "problem_linked", "связано с известной проблемой", "Школа уже знает об этой проблеме и занимается ею"
     PROBLEM_UNLINKED = "problem_unlinked", "связь с известной проблемой снята"
-    PROBLEM_ANSWER = "problem_answer", "ответ по известной проблеме", "Проблема решена: служба ответила всем, кто о ней писал"
+    PROBLEM_ANSWER = "problem_answer", "ответ по известной проблеме", "Проблема решена: ответ отправлен всем, кто о ней писал"
 
     @classmethod
     def public_label_of(cls, code: str) -> str:

@@ -36,7 +36,7 @@ PRODUCT_WORDS = (
     "Ответ дан по телефону",
 )  # fmt: skip
 
-# A text that is a date (the demo's consent_version «2026-11-20») may be today's, which a date
+# A text that is a date (the demo's consent_version «2026-11-30») may be today's, which a date
 # field of any school shows: not a fact one could tell apart.
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -155,8 +155,9 @@ def _check_deadlines() -> None:
         log.exception("deadline check failed")
     else:
         if breaches:
-            controller = current_school().controller
-            click.echo(f"Новых нарушений сроков: {len(breaches)}, письма для {controller.name} поставлены в очередь.")
+            profile = current_school()
+            readers = ", ".join(m.name for m in profile.staff_with_role(profile.control_role_id))
+            click.echo(f"Новых нарушений сроков: {len(breaches)}, письма для {readers} поставлены в очередь.")
 
 
 def _print_report(report: DeliveryReport) -> None:

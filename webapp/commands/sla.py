@@ -29,10 +29,10 @@ def check_command() -> None:
     if all(profile.deadline_length(clock) is None for clock in Clock):
         click.echo("Сроки положением не установлены: проверять нечего.")
         return
-    head = profile.controller
+    readers = ", ".join(m.name for m in profile.staff_with_role(profile.control_role_id))
     click.echo(
         f"Новых нарушений сроков: {len(breaches)}."
-        + (f" Письма для {head.name} поставлены в очередь отправки." if breaches else "")
+        + (f" Письма для {readers} поставлены в очередь отправки." if breaches else "")
     )
 
 

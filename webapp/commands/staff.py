@@ -15,7 +15,12 @@ from ..models.types import utc_now
 from ..vocabulary import AccountState
 from ..web.current import current_school
 
-staff = AppGroup("staff", help="Учётные записи сотрудников службы (из профиля школы).")
+staff = AppGroup("staff", help="Учётные записи сотрудников (из профиля школы).")
+
+
+def _sentence(text: str) -> str:
+    """`text` ending a sentence: one full stop, not two after an initial («Иваненко Т.В.»)."""
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
 
 
 def _fail(error: accounts.AccountError):
@@ -94,7 +99,7 @@ def init() -> None:
     db.session.commit()
     staff_id, one_time = created
     click.echo(
-        f"Создана учётная запись: {current_school().staff_member(staff_id).name}.\n"
+        f"Создана учётная запись: {_sentence(current_school().staff_member(staff_id).name)}\n"
         f"  Логин:  {staff_id}\n"
         f"  Пароль: {one_time}\n"
         f"Пароль показан один раз и действует {valid_hours} ч. При первом входе программа "

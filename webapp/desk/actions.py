@@ -49,7 +49,7 @@ def assignee_choices_routed_first(profile: SchoolProfile, req: SupportRequest, f
     routed = [c for c in rest if req.routed_role in profile.staff_member(c.value).roles]
     others = [c for c in rest if c not in routed]
     form.assignee.choices = [first] + [
-        SelectChoice(c.value, f"{c.label} (роль обращения)") for c in routed
+        SelectChoice(c.value, f"{c.label} — роль обращения") for c in routed
     ] + others
 
 

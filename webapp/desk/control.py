@@ -19,7 +19,7 @@ from ..requests import access
 from ..requests.satisfaction import low_clause
 from ..retention.purge import unclosed_beyond
 from ..school import SchoolProfile
-from ..vocabulary import OutboxStatus, Permission, RequestStatus
+from ..vocabulary import Clock, OutboxStatus, Permission, RequestStatus
 from .listing import UNASSIGNED, Filters, capped_count, register_query
 
 LOW_RATINGS_SHOWN = 20
@@ -47,18 +47,35 @@ def _figure(profile, me, now, label: str, filters: Filters) -> Figure:
     return Figure(label, filters, capped_count(register_query(profile, me, filters, now)))
 
 
+def has_deadlines(profile: SchoolProfile) -> bool:
+    """Whether the act sets any deadline: without one, nothing is ever overdue or due soon."""
+    return profile.support.deadlines is not None
+
+
+def extensions_possible(profile: SchoolProfile) -> bool:
+    """Whether a longer term can be asked and decided: a processing deadline and someone who may
+    approve extensions (a request waiting for that decision exists only then)."""
+    approvers = any(Permission.APPROVE_EXTENSIONS in profile.permissions_of(s.id) for s in profile.staff)
+    return approvers and profile.deadline_length(Clock.PROCESS) is not None
+
+
 def control_figures(profile: SchoolProfile, me: str, now: dt.datetime) -> dict[str, list[Figure]]:
+    """The figures of the control view; those of deadlines and extensions only where the
+    profile has them (seeds 001, 003, 004 set no deadlines)."""
     figure = lambda label, **kw: _figure(profile, me, now, label, Filters(**kw))  # noqa: E731
     answerers = [s for s in profile.staff if Permission.ANSWER in profile.permissions_of(s.id)]
+    timed = has_deadlines(profile)
+    deadlines = [
+        *([figure("Просрочены сейчас", overdue=True),
+           figure("Срок истекает в течение получаса", due_soon=True)] if timed else []),
+        *([figure("Ждут решения о продлении срока", status="all", extension=True)]
+          if extensions_possible(profile) else []),
+        figure("Ждут закрытия (дан ответ)", status=RequestStatus.ANSWERED.value),
+        *([figure("Открытые, у которых срок пропускался", missed=True)] if timed else []),
+        figure("Низкая оценка автора", status="all", low_rating=True),
+    ]  # fmt: skip
     return {
-        "deadlines": [
-            figure("Просрочены сейчас", overdue=True),
-            figure("Срок истекает в течение получаса", due_soon=True),
-            figure("Ждут решения о продлении срока", status="all", extension=True),
-            figure("Ждут закрытия (дан ответ)", status=RequestStatus.ANSWERED.value),
-            figure("Открытые, у которых срок пропускался", missed=True),
-            figure("Низкая оценка автора", status="all", low_rating=True),
-        ],
+        "deadlines": deadlines,
         "statuses": [figure(status.label.capitalize(), status=status.value) for status in RequestStatus.open()],
         "specialists": [figure("Никому не передано", assignee=UNASSIGNED)]
         + [figure(member.name, assignee=member.id) for member in answerers],

@@ -22,7 +22,9 @@ from ..vocabulary import Permission
 from ..web.current import current_school
 from ..web.staff_pages import staff_context
 from .chart import day_chart
-from .control import control_figures, last_mailbox_fetch, low_rated, unclosed_old, undelivered_mail
+from .control import (
+    control_figures, has_deadlines, last_mailbox_fetch, low_rated, unclosed_old, undelivered_mail,
+)  # fmt: skip
 
 bp = Blueprint("oversight", __name__)
 log = logging.getLogger(__name__)
@@ -47,7 +49,7 @@ def control():
         "desk/control.html", nav="control", figures=control_figures(profile, me, utc_now()),
         failed_mail=undelivered_mail(), low_rated=low_rated(profile, me),
         unclosed_old=unclosed_old(profile, me), retention_days=profile.privacy.retention_days,
-        mailbox=last_mailbox_fetch(),
+        mailbox=last_mailbox_fetch(), has_deadlines=has_deadlines(profile),
     )  # fmt: skip
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from wtforms import SelectChoice
 
 from ..models import SupportRequest
+from ..requests.routing import UnknownRequestType, route
 from ..school import SchoolProfile
-from ..vocabulary import Permission, RequestStatus
+from ..vocabulary import Actor, Event, Permission, RequestStatus
 from .actions import ACTIONS
 from .forms import FilterForm, local_input_value
 from .listing import STATUS_FILTERS, UNASSIGNED, Filters
@@ -47,6 +49,29 @@ def read_filters(form: FilterForm) -> Filters:
         low_rating=bool(form.low_rating.data),
         q=q,
     )
+
+
+@dataclass(frozen=True)
+class HandedOnArrival:
+    """The teacher a request was handed to as it arrived (routing.py, `route_by`), and why."""
+
+    staff_id: str
+    why: str  # «учитель предмета «Физика», класс 9А»; empty when the profile no longer says
+
+
+def handed_on_arrival(profile: SchoolProfile, req: SupportRequest) -> HandedOnArrival | None:
+    """Who the routing handed the request to on arrival (the system's hand-over in its history),
+    None for a request routed to a role. The reason is the routing's own, while the profile
+    still sends such a request to that teacher."""
+    entry = next((e for e in req.history if e.action == Event.ASSIGNED and e.actor == Actor.SYSTEM), None)
+    if entry is None or not entry.target_staff:
+        return None
+    try:
+        found = route(profile, req.request_type, class_name=req.class_name, subject=req.subject)
+    except UnknownRequestType:
+        found = None
+    same = found is not None and found.assignee is not None and found.assignee.id == entry.target_staff
+    return HandedOnArrival(entry.target_staff, found.assigned_as if same else "")
 
 
 def request_forms(profile: SchoolProfile, req: SupportRequest, bound: dict) -> dict:

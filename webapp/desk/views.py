@@ -36,9 +36,10 @@ from ..web.current import current_register, current_school
 from ..web.faults import DATABASE_BUSY
 from ..web.staff_pages import staff_context
 from . import actions as desk_actions
+from .control import extensions_possible, has_deadlines
 from .forms import FilterForm, HotlineForm, local_input_value, school_time
 from .listing import COUNT_CAP, capped_count, page_number, register_query
-from .page import filter_choices, read_filters, request_forms
+from .page import filter_choices, handed_on_arrival, read_filters, request_forms
 
 bp = Blueprint("desk", __name__)
 log = logging.getLogger(__name__)  # the audit of staff actions: numbers, codes and staff ids only
@@ -70,8 +71,9 @@ def queue():
     rows = [(req, clock_states(profile, req, now), nearest_clock(req)) for req in page.items]
     args = {name: request.args[name] for name in form.data if request.args.get(name)}
     return render_template(
-        "desk/queue.html", form=form, page=page, rows=rows, args=args, count_cap=COUNT_CAP
-    )
+        "desk/queue.html", form=form, page=page, rows=rows, args=args, count_cap=COUNT_CAP,
+        has_deadlines=has_deadlines(profile), extensions_possible=extensions_possible(profile),
+    )  # fmt: skip
 
 
 @bp.get("/r/<id:request_id>")
@@ -173,6 +175,7 @@ def _render_request(req: SupportRequest, bound: dict | None = None, status: int 
         outcomes=outcomes(profile, req, now),
         describe_late=describe_late,
         routed_role_title=role.title if role else req.routed_role,
+        handed=handed_on_arrival(profile, req),
         routed_specialists=[s for s in profile.staff_with_role(req.routed_role)
                             if access.can_assign_to(profile, s.id, req)],
         duplicate_of=db.session.get(SupportRequest, req.duplicate_of_id) if req.duplicate_of_id else None,

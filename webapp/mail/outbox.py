@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 # app.extensions[WRITER_KEY]: fills in the subject and bodies of a message queued without them.
 WRITER_KEY = "outbox_writer"
-Writer = Callable[[OutboxMessage], None]
+Writer = Callable[[OutboxMessage, dt.datetime | None], None]  # the message, the moment of writing
 
 
 @dataclass
@@ -143,7 +143,7 @@ def _write_bodies(
         try:
             if write is None:
                 raise RuntimeError("нет составителя писем (WRITER_KEY)")
-            write(message)
+            write(message, now)
         except Exception as exc:  # a template or profile mistake must not stop the other messages
             log.exception("mail %s could not be written", message.id)
             _record_failure(message, RuntimeError(f"письмо не удалось составить: {exc}"), report, now)

@@ -15,6 +15,7 @@ from ..models.types import utc_now
 from ..requests.attachments import MAX_BYTES, MAX_FILES
 from ..requests.problems import open_problems, public_view
 from ..requests.resent import find_resent
+from ..requests.routing import UnknownRequestType, route
 from ..requests.service import InvalidRequest, register_request
 from ..requests.similar import similar_earlier
 from ..retention.anonymise import RequestRemoved, by_status_token
@@ -139,9 +140,21 @@ def done(token: str):
         "public/done.html", req=req, embed=embedded(),
         status_url=url_for(".status", token=req.status_token, _external=True),
         opening=next_opening(current_school(), req.received_at),
-        similar=similar_earlier(req),
+        similar=similar_earlier(req), handed_as=_handed_as(req),
     ))  # fmt: skip
     return _private(response)
+
+
+def _handed_as(req: SupportRequest) -> str | None:
+    """Why the request went straight to a teacher on arrival («учитель предмета «Физика», класс
+    9А»; routing.py, `route_by`), or None when it waits to be handed to a specialist."""
+    if req.assignee is None:
+        return None
+    try:
+        found = route(current_school(), req.request_type, class_name=req.class_name, subject=req.subject)
+    except UnknownRequestType:
+        return ""
+    return found.assigned_as if found.assignee is not None and found.assignee.id == req.assignee else ""
 
 
 @bp.get("/status/<token>")

@@ -31,20 +31,21 @@ def first_working_day(reg: Register, today: dt.date) -> bool:
 
 
 def mail_month(reg: Register, period: Period, now: dt.datetime) -> list[str] | None:
-    """Queue the report of `period` (a month) to the head and the director; the caller commits.
+    """Queue the report of `period` (a month) to every member of the control role and to the
+    director; the caller commits.
     Returns the recipients, or None when this month's report was mailed before."""
     month = f"{period.first:%Y-%m}"
     if not insert_once(ReportMailing, ["month"], month=month, sent_at=now):
         return None
     profile = reg.profile
     report = build_report(profile, period, now)
-    readers = [profile.controller]
+    readers = list(profile.staff_with_role(profile.control_role_id))
     if profile.director is not None:
         readers.append(profile.director)
     link = reg.links.reports(period="dates", **{"from": period.first.isoformat(), "to": period.last.isoformat()})
     for reader in readers:
         queue_message(
             reg, "monthly_report", kind=MailKind.MONTHLY_REPORT, recipient=reader.email,
-            subject=f"Отчёт службы за {period.title}", member=reader, report=report, report_url=link,
+            subject=f"Отчёт об обращениях за {period.title}", member=reader, report=report, report_url=link,
         )  # fmt: skip
     return [reader.email for reader in readers]

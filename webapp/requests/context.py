@@ -35,3 +35,6 @@ class Register:
     upload_dir: Path  # where attachments are stored; never a served folder
     # The school's mail server delivers to non-Latin mailboxes (MAIL_SMTPUTF8): the form takes them.
     smtputf8: bool = False
+    # `mailbox fetch` reads the support mailbox (IMAP_HOST is set): only then may a letter ask
+    # its reader to answer it by e-mail; otherwise it says what they can really do.
+    replies_read: bool = False

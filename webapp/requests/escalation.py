@@ -1,6 +1,7 @@
-"""Missed deadlines reach the head of the service (seed 002: the head controls the deadlines).
+"""Missed deadlines reach everyone of the control role: the head of the service (seed 002: the
+head controls the deadlines), or each member of a group that controls its own (seed 000).
 
-`check_breaches` queues one letter to the head per request, clock and missed deadline: an
+`check_breaches` queues one letter to each of them per request, clock and missed deadline: an
 `SlaAlert` row, inserted with ON CONFLICT DO NOTHING, is the proof that the alert was queued,
 so two runs at once, or a run every minute, never alert twice. The request is marked `missed`:
 the desk's "missed at any time" finds it after the step is done. A processing term extended by
@@ -36,7 +37,7 @@ class Breach:
 
 
 def check_breaches(reg: Register, now: dt.datetime) -> list[Breach]:
-    """Queue an alert to the head of the service for every new breach; the caller commits.
+    """Queue an alert to the control role for every new breach; the caller commits.
     Requests linked to an open known problem follow it first and so never break a term."""
     problems.follow_open_problems(reg.profile, now)
     db.session.flush()

@@ -92,7 +92,7 @@ def take_into_work(
     stop_clock(reg.profile, req, Clock.TAKE, now)
     req.status = RequestStatus.IN_WORK
     req.taken_at = now
-    return record(req, actor, Event.TAKEN, "Специалист взял обращение в работу.", public=True, now=now)
+    return record(req, actor, Event.TAKEN, "Обращение взято в работу.", public=True, now=now)
 
 
 def add_note(

@@ -19,6 +19,7 @@ from ..formatting import local_datetime
 from ..mail.queue import enqueue_row, one_line_subject, outbox_row
 from ..mail.render import render_bodies
 from ..models import OutboxMessage, SupportRequest
+from ..models.types import utc_now
 from ..school.confidentiality import readers_text
 from ..vocabulary import AuthorRole, Clock, ClosingOutcome, MailKind, Permission, Rating, RequestStatus
 from .context import Register
@@ -39,10 +40,11 @@ def _sender_domain(reg: Register) -> str:
 
 
 def _context(reg: Register, req: SupportRequest | None, context: dict) -> dict:
-    """What every letter may use: the school, the request and `local` (a moment, school time)."""
+    """What every letter may use: the school, the request, `local` (a moment, school time) and
+    `replies_read` (whether a reply to the letter reaches anyone: `mailbox fetch` reads them)."""
     profile = reg.profile
     local = functools.lru_cache(maxsize=16)(lambda moment: local_datetime(profile, moment))
-    return {**context, "school": profile, "req": req, "local": local}
+    return {**context, "school": profile, "req": req, "local": local, "replies_read": reg.replies_read}
 
 
 def queue_message(
@@ -79,28 +81,44 @@ def new_request_mail(reg: Register, req: SupportRequest) -> list[dict]:
     ]
 
 
-def write_message(reg: Register, message: OutboxMessage) -> None:
-    """Fill in the subject, text and HTML of a message queued without them (the outbox's writer)."""
+def write_message(reg: Register, message: OutboxMessage, now: dt.datetime | None = None) -> None:
+    """Fill in the subject, text and HTML of a message queued without them (the outbox's writer).
+    `now` is the moment it is written, just before it is sent: what the letter calls «сейчас»."""
     req = message.request
-    name, subject, context = _WRITERS[message.kind](reg, req, message.recipient)
+    name, subject, context = _WRITERS[message.kind](reg, req, message.recipient, now or utc_now())
     body_text, body_html = render_bodies(name, _context(reg, req, context))
     message.subject = one_line_subject(subject_for(req, subject))
     message.body_text, message.body_html = body_text, body_html
 
 
-def _request_received(reg: Register, req: SupportRequest, recipient: str) -> tuple[str, str, dict]:
+def _request_received(
+    reg: Register, req: SupportRequest, recipient: str, now: dt.datetime
+) -> tuple[str, str, dict]:
     """The acknowledgement: the number, what happens next, when, and the private link."""
     profile = reg.profile
     request_type = profile.request_type(req.request_type)
     return "request_received", "Ваше обращение принято", {
         "type_title": request_type.title if request_type else req.request_type,
-        "opening": next_opening(profile, req.received_at),
+        # Closed at the moment the letter is written (a call recorded on Monday morning that came
+        # on Saturday is not): when the work starts, never a moment already past.
+        "opening": next_opening(profile, now),
+        # Handed straight to the author's own teacher at registration (routing.py): to whom.
+        "handed_to": _handed_at_registration(profile, req),
         "status_url": reg.links.status_page(req),
     }
 
 
+def _handed_at_registration(profile, req: SupportRequest) -> str:
+    """«учитель предмета «Физика», класс 9А» when the request went straight to that teacher as
+    it was registered (service.py, `handed_over`) and still is theirs; otherwise ""."""
+    if req.assignee is None or profile.request_type(req.request_type) is None:  # or a dropped type
+        return ""
+    found = route(profile, req.request_type, class_name=req.class_name, subject=req.subject)
+    return found.assigned_as if found.assignee is not None and found.assignee.id == req.assignee else ""
+
+
 def _request_routed(
-    reg: Register, req: SupportRequest, recipient: str, *, copy: bool = False
+    reg: Register, req: SupportRequest, recipient: str, now: dt.datetime, *, copy: bool = False
 ) -> tuple[str, str, dict]:
     """The new request for a specialist of the routed role, or the responsible person's copy."""
     profile = reg.profile
@@ -117,23 +135,27 @@ def _request_routed(
         # Only a person the profile still lets see it reads a confidential request's content.
         "details": member is not None and may_see_details(profile, member, req.confidential),
         "type_title": type_title,
-        "role_title": role.title if role else req.routed_role,
+        "role_title": quoted(role.title if role else req.routed_role),
         "author_role": AuthorRole.label_of(req.author_role),
         "phone": format_phone(req.contact_phone),
         "desk_url": reg.links.desk(),
+        "request_url": reg.links.desk_request(req),
         "readers": readers_text(profile, req.routed_role) if req.confidential else "",
         # Handed straight to this teacher at registration (routing.py, `route_by`): why them.
         "assigned_as": _assigned_as(profile, req, member) if not copy else "",
     }
 
 
+def quoted(title: str) -> str:
+    """«Title» in Russian quotes; quotes inside it become „inner“ ones, never «a «b»»."""
+    inner = title.replace("«", "„").replace("»", "“")
+    return f"«{inner}»"
+
+
 def _assigned_as(profile, req: SupportRequest, member) -> str:
     if member is None or req.assignee != member.id:
         return ""
-    if profile.request_type(req.request_type) is None:  # a type the profile has since dropped
-        return ""
-    found = route(profile, req.request_type, class_name=req.class_name, subject=req.subject)
-    return found.assigned_as if found.assignee is not None and found.assignee.id == member.id else ""
+    return _handed_at_registration(profile, req)
 
 
 _WRITERS = {
@@ -243,7 +265,7 @@ def author_replied(reg: Register, req: SupportRequest, text: str, *, reopened: b
     return [
         queue_message(
             reg, "author_replied", kind=MailKind.AUTHOR_REPLIED, recipient=member.email, req=req,
-            subject=subject_for(req, "Автор ответил на письмо службы"), member=member,
+            subject=subject_for(req, "Автор ответил на письмо"), member=member,
             text=text if may_see_details(profile, member, req.confidential) else None,
             reopened=reopened, closed=req.status == RequestStatus.CLOSED,
             desk_url=reg.links.desk_request(req),
@@ -255,16 +277,19 @@ def author_replied(reg: Register, req: SupportRequest, text: str, *, reopened: b
 # Deadline control (webapp/requests/escalation.py).
 
 
-def sla_breach(reg: Register, req: SupportRequest, clock: Clock, due: dt.datetime) -> OutboxMessage:
-    """To the head of the service: a deadline of one clock was missed."""
+def sla_breach(reg: Register, req: SupportRequest, clock: Clock, due: dt.datetime) -> list[OutboxMessage]:
+    """To everyone of the control role (the head of the service, or each member of a support
+    group that controls its own deadlines): a deadline of one clock was missed."""
     profile = reg.profile
-    head = profile.controller
     assignee = profile.staff_member(req.assignee or "")
     clock = Clock(clock)
-    return queue_message(
-        reg, "sla_breach", kind=MailKind.SLA_BREACH, recipient=head.email, req=req,
-        subject=subject_for(req, f"Нарушен срок: {clock.task}"), member=head,
-        step=clock.task, due=due, assignee=assignee.name if assignee else None,
-        type_title=profile.request_type(req.request_type).title,
-        desk_url=reg.links.desk_request(req),
-    )  # fmt: skip
+    return [
+        queue_message(
+            reg, "sla_breach", kind=MailKind.SLA_BREACH, recipient=member.email, req=req,
+            subject=subject_for(req, f"Нарушен срок: {clock.task}"), member=member,
+            step=clock.task, due=due, assignee=assignee.name if assignee else None,
+            type_title=profile.request_type(req.request_type).title,
+            desk_url=reg.links.desk_request(req),
+        )  # fmt: skip
+        for member in profile.staff_with_role(profile.control_role_id)
+    ]

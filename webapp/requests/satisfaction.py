@@ -32,7 +32,7 @@ def refusal(profile: SchoolProfile, req: SupportRequest, now: dt.datetime) -> st
     if req.closing_outcome == ClosingOutcome.DUPLICATE:
         return "Это обращение закрыто как повтор другого: оцените ответ на то обращение."
     if req.status in RequestStatus.open():
-        return "Оценить ответ можно, когда служба ответит на обращение."
+        return "Оценить ответ можно, когда на обращение ответят."
     if req.status == RequestStatus.CLOSED and req.closed_at is not None:
         window = dt.timedelta(days=profile.satisfaction.days)
         if now > req.closed_at + window:

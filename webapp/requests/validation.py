@@ -79,8 +79,8 @@ def clean_class(role: str | None, value: str | None) -> str | None:
             raise InvalidInput("Учителю класс указывать не нужно — оставьте поле пустым.")
         return None
     if not text:
-        who = "ребёнка" if role == AuthorRole.PARENT else "ваш"
-        raise InvalidInput(f"Укажите класс ({who}), например 7А.")
+        whose = "класс ребёнка" if role == AuthorRole.PARENT else "свой класс"
+        raise InvalidInput(f"Укажите {whose}, например 7А.")
     match = _CLASS.fullmatch(text)
     if not match:
         raise InvalidInput("Класс пишется цифрой от 1 до 11 и буквой, например 7А или 10Б.")

@@ -29,7 +29,7 @@ from webapp.school.confidentiality import (  # noqa: E402
     readers_text,
     role_in_sentence,
 )
-from webapp.school.selfhelp import TOPICS  # noqa: E402
+from webapp.school.selfhelp import published_topics, unpublished_pages  # noqa: E402
 from webapp.school.sitewords import (  # noqa: E402, F401  (names the tests import from here)
     date_ru,
     hours_text,
@@ -86,7 +86,8 @@ def define_env(env) -> None:
     env.conf["site_description"] = profile.support.name
     env.conf["copyright"] = f"{profile.school.full_name}. {profile.school.address}"
     env.variables["school"] = profile
-    for func in (date_ru, tel_href, minutes_text, hours_text, sitewords.capitalized):
+    for func in (date_ru, tel_href, minutes_text, hours_text, sitewords.capitalized,
+                 sitewords.quoted):
         env.filter(func)
     env.filter(role_in_sentence, "in_sentence")
     env.filter(sitewords.phone_link, "phone_link")
@@ -103,10 +104,10 @@ def define_env(env) -> None:
     env.macro(lambda *words: platforms_about(profile, *words), "platforms_about")
     env.macro(sitewords.platform_support, "platform_support")
     env.macro(lambda person: service_roles_text(profile, person), "service_roles")
-    env.macro(lambda topic: TOPICS[topic], "self_help_topic")
+    env.macro(lambda: published_topics(profile), "self_help_topics")
     env.macro(lambda: regulation(profile), "regulation")
     env.macro(lambda rtype: sitewords.routed_to(profile, rtype), "routed_to")
-    env.macro(lambda page: page in published_optional_pages(profile), "published")
+    env.macro(lambda page: page not in hidden_pages(profile), "published")
 
 
 def regulation(profile: SchoolProfile):
@@ -117,6 +118,12 @@ def regulation(profile: SchoolProfile):
 
 def published_optional_pages(profile: SchoolProfile) -> set[str]:
     return {page for page, key in OPTIONAL_PAGES.items() if getattr(profile, key) is not None}
+
+
+def hidden_pages(profile: SchoolProfile) -> set[str]:
+    """The pages the profile gives nothing to: optional pages of absent sections, and the answer
+    pages of problems no request type suggests (with their list, when none is left)."""
+    return (set(OPTIONAL_PAGES) - published_optional_pages(profile)) | unpublished_pages(profile)
 
 
 def check_linked_files(profile: SchoolProfile, docs_dir: Path) -> None:
@@ -174,17 +181,24 @@ def platforms_about(profile: SchoolProfile, *words: str) -> list:
 
 def service_roles_text(profile: SchoolProfile, person) -> str:
     """A person's roles, as prose after the position: '' when the only role says what the
-    position already says (no «Педагог-психолог (Педагог-психолог)»), and never in brackets,
-    since role titles carry brackets of their own."""
+    position already says (no «Педагог-психолог (Педагог-психолог)», no «Секретарь; по
+    обращениям — секретарь школы»), and never in brackets, since role titles carry brackets of
+    their own."""
     position = person.position.casefold()
     titles = [profile.role(r).title for r in person.roles]
-    titles = [t for t in titles if t.casefold() != position]
+    titles = [t for t in titles if not _same_post(t.casefold(), position)]
     return ", ".join(role_in_sentence(t) for t in titles)
 
 
+def _same_post(title: str, position: str) -> bool:
+    """«секретарь школы» and «секретарь» name one post: one is the other with words added."""
+    return title == position or title.startswith(position + " ") or position.startswith(title + " ")
+
+
 def on_config(config):
-    """MkDocs hook: take out of the menu the pages whose profile section is absent."""
-    hidden = set(OPTIONAL_PAGES) - published_optional_pages(site_profile())
+    """MkDocs hook: take out of the menu the pages the profile gives nothing to, and a menu
+    section left empty («Частые проблемы» of a school whose forms suggest no answer page)."""
+    hidden = hidden_pages(site_profile())
     config["nav"] = _without(config["nav"], hidden) if config.get("nav") else config["nav"]
     return config
 
@@ -195,7 +209,8 @@ def _without(nav: list, hidden: set[str]) -> list:
         value = next(iter(entry.values())) if isinstance(entry, dict) else entry
         if isinstance(value, list):
             value = _without(value, hidden)
-            kept.append({next(iter(entry)): value} if isinstance(entry, dict) else value)
+            if value:
+                kept.append({next(iter(entry)): value} if isinstance(entry, dict) else value)
         elif value not in hidden:
             kept.append(entry)
     return kept
@@ -203,7 +218,7 @@ def _without(nav: list, hidden: set[str]) -> list:
 
 def on_files(files, config):
     """MkDocs hook: publish only the documents under acts/ that the profile links to, and only
-    the optional pages whose section the profile has.
+    the pages the profile gives something to (`hidden_pages`).
 
     The acts folder may hold a school's older acts or the demo's sample documents; a page that
     the profile does not list would show facts that are not this school's.
@@ -211,7 +226,7 @@ def on_files(files, config):
     profile = site_profile()
     items = profile.links.items if profile.links else []
     linked = {item.file for item in items if item.file}
-    hidden = set(OPTIONAL_PAGES) - published_optional_pages(profile)
+    hidden = hidden_pages(profile)
     for file in list(files):
         if file.src_uri.startswith("acts/") and file.src_uri not in linked:
             files.remove(file)

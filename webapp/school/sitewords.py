@@ -46,6 +46,12 @@ def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def quoted(text: str) -> str:
+    """A name in «ёлочках»; quotes inside it become „лапки“, as Russian writes quotes within
+    quotes: «ФГИС „Моя школа“», never «ФГИС «Моя школа»»."""
+    return "«" + text.replace("«", "„").replace("»", "“") + "»"
+
+
 def tel_href(phone: str) -> str:
     """A `tel:` link target in international form, whatever way the profile writes the number."""
     number = phonenumbers.parse(phone, "RU")
@@ -114,7 +120,7 @@ def platform_support(platform: Platform) -> str:
         parts.append(f"почта [{platform.email}](mailto:{platform.email})")
     if platform.url:
         parts.append(f"сайт [{platform.url}]({platform.url})")
-    return f"Поддержка «{platform.name}»: " + "; ".join(parts) + "." if parts else ""
+    return f"Поддержка {quoted(platform.name)}: " + "; ".join(parts) + "." if parts else ""
 
 
 def control_role_text(profile: SchoolProfile) -> str:
