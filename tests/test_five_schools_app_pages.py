@@ -232,3 +232,31 @@ def test_a_consultation_without_the_subjects_teacher_shows_the_role_it_went_to(m
     login(head, profile.controller.id)
     page = words(get_page(head, desk_page_of(head, number)))
     assert normalize("Направлено роли Администрация школы Специалисты роли") in page
+
+
+def test_the_sign_in_page_names_who_really_gives_accounts(make_app, tmp_path):
+    """The people named are those whose role may manage staff accounts; without any, the page
+    does not name the person who merely controls deadlines."""
+    from tests.support.staff import LOGIN_URL
+    from tests.support.submissions import profile_variant
+
+    app = make_app(SCHOOL_PROFILE=profile_variant(tmp_path, head_role=None, control_role="site_admin"))
+    page = " ".join(app.test_client().get(LOGIN_URL).get_data(as_text=True).split())
+    assert "Учётные записи выдаёт Орлова Марина Викторовна." in page
+    app = make_app(SCHOOL_PROFILE=_no_account_keepers(tmp_path))
+    page = " ".join(app.test_client().get(LOGIN_URL).get_data(as_text=True).split())
+    assert "Учётные записи сотрудников заводит тот, кто установил программу" in page
+    assert "Орлова" not in page and "выдаёт" not in page
+
+
+def _no_account_keepers(tmp_path):
+    import yaml
+
+    from webapp.school import DEMO_PROFILE
+
+    data = yaml.safe_load(DEMO_PROFILE.read_text(encoding="utf-8"))
+    for role in data["roles"]:
+        role["permissions"] = [p for p in role["permissions"] if p != "manage_staff"]
+    path = tmp_path / "no_keepers.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return str(path)

@@ -141,7 +141,7 @@ def missing_in_mails(life, found: dict) -> dict[str, list[str]]:
 # What a page or a letter must not claim when the profile does not have it.
 HOTLINE_WORDS = re.compile(r"горяч\w* лини")
 HEAD_WORDS = re.compile(r"руководител\w* службы")
-APPOINTED_WORDS = re.compile(r"назначен\w* приказом|назначен\w* ответственн|как ответственн")
+APPOINTED_WORDS = re.compile(r"назначен\w* приказом|назначен\w* ответственн|как ответственн|приказом директора назначен")
 SERVICE_WORDS = re.compile(r"служб\w* сопровождения")
 CLOSED_WORDS = re.compile(r"служба не работает|когда служба откроется|часы работы|нерабоч\w* врем")
 DEADLINE_WORDS = {

@@ -10,6 +10,7 @@ import yaml
 from pathlib import Path
 
 from tests.support.site import PROFILES, run_mkdocs_build
+from tests.support.submissions import without_hotline_words
 from webapp.school import DEMO_PROFILE, ProfileError, load_profile
 from webapp.vocabulary import ClockMode
 
@@ -76,6 +77,7 @@ def test_sections_an_act_may_not_have_can_be_left_out(tmp_path):
         data["control_role"] = "hotline"
         for key in ("email", "phones", "hours", "deadlines"):
             del data["support"][key]
+        without_hotline_words(data)
 
     profile = load_profile(write_profile(tmp_path, strip))
     assert not profile.has_head and profile.controller.id == "sidorova"
@@ -83,6 +85,26 @@ def test_sections_an_act_may_not_have_can_be_left_out(tmp_path):
     assert profile.support.main_phone is None and profile.support.hotline_phone is None
     assert profile.deadline_length("process") is None
     assert profile.procedure.title_text == "Порядок технической помощи при дистанционном обучении"
+
+
+def test_a_school_without_a_hotline_may_not_promise_one_in_its_own_words(tmp_path):
+    """The product names a hotline only for a phone marked `hotline: true`; a text of the
+    profile that still speaks of one is refused, naming where it is."""
+
+    def unmarked(data):
+        data["support"]["phones"][0]["hotline"] = False
+        data["support"]["phones"][0]["label"] = "приёмная"
+
+    assert "roles[2].title: упоминается горячая линия" in refusal(write_profile(tmp_path, unmarked))
+    load_profile(write_profile(tmp_path, both(unmarked, without_hotline_words)))
+
+
+def test_a_request_type_routed_to_a_role_that_cannot_answer_is_refused(tmp_path):
+    def to_site_admin(data):
+        data["request_types"][4]["route_to"] = "site_admin"
+
+    assert "request_types[4].route_to: у роли «site_admin» нет права answer" in refusal(
+        write_profile(tmp_path, to_site_admin))
 
 
 def test_each_clock_may_run_in_its_own_mode(tmp_path):
@@ -233,3 +255,15 @@ def test_site_build_stops_when_a_linked_act_file_is_missing(tmp_path):
     assert result.returncode != 0
     assert "links.items[0].file: файл «acts/net-takogo-fajla.pdf» не найден" in output
     assert "Traceback" not in output
+
+
+def test_mistakes_in_values_are_listed_together_as_the_readme_shows(tmp_path):
+    def two(data):
+        data["support"]["hours"]["start"] = "25:00"
+        data["staff"][0]["email"] = "orlova.school7.ru"
+
+    message = refusal(write_profile(tmp_path, two))
+    assert message.splitlines()[1:] == [
+        "  - support.hours.start: «25:00» — время нужно записать как ЧЧ:ММ, например 08:00",
+        "  - staff[0].email: «orlova.school7.ru» — не адрес электронной почты",
+    ]

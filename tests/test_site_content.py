@@ -92,7 +92,7 @@ def test_procedure_shows_who_approved_it_apart_from_the_appointment(built_site):
     demo = built_site("demo")
     text = demo.article("/poryadok/").text
     approval = demo.profile.procedure.approved_by
-    assert (f"Порядок утверждён: {approval.position} — {approval.name}, "
+    assert (f"Порядок утверждён: {approval.position.lower()} {approval.name}, "
             f"{approval.order.describe()}.") in text
     assert "Порядок утверждён" not in built_site("other_school").article("/poryadok/").text
 

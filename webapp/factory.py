@@ -26,6 +26,7 @@ from .mail.transport import default_sender
 from .requests import notifications
 from .requests.context import Register
 from .school import SchoolProfile, load_profile
+from .school.wording import plural
 from .vocabulary import TEMPLATE_NAMES
 from .web.audit import record_access
 from .web.current import PROFILE_KEY, REGISTER_KEY
@@ -303,6 +304,9 @@ def register_template_helpers(app: Flask) -> None:
     profile = app.extensions[PROFILE_KEY]
     app.jinja_env.globals.update(TEMPLATE_NAMES)
     app.context_processor(lambda: {"school": profile})
+
+    app.jinja_env.filters["days"] = lambda n: f"{n} {plural(int(n), 'день', 'дня', 'дней')}"
+    app.jinja_env.filters["minutes"] = lambda n: f"{n} {plural(int(n), 'минута', 'минуты', 'минут')}"
 
     @app.template_filter("local_time")
     def local_time(moment):

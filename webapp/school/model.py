@@ -530,6 +530,12 @@ class SchoolProfile(_Strict):
                     f"request_types[{i}].route_to: в штате нет сотрудника с ролью "
                     f"«{rtype.route_to}»"
                 )
+            if Permission.ANSWER not in self.role(rtype.route_to).permissions:
+                raise ValueError(
+                    f"request_types[{i}].route_to: у роли «{rtype.route_to}» нет права answer — "
+                    "её сотрудники не смогут ответить на такие обращения; добавьте answer в "
+                    "permissions роли или направьте вид другой роли"
+                )
             if rtype.route_by == "class_teacher" and not self.classes:
                 raise ValueError(
                     f"request_types[{i}].route_by: class_teacher — нужен раздел classes "
@@ -571,6 +577,31 @@ class SchoolProfile(_Strict):
                 raise ValueError(
                     f"consultations.request_type: вид обращения "
                     f"«{self.consultations.request_type}» не описан"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _no_hotline_in_words_without_a_hotline(self) -> SchoolProfile:
+        """The product speaks of a hotline only where a phone is marked `hotline: true`; the
+        profile's own texts must not promise one either (platforms' vendor hotlines aside)."""
+        if self.support.hotline_phone is not None:
+            return self
+        texts = [("support.name", self.support.name)]
+        texts += [(f"support.phones[{n}].label", p.label) for n, p in enumerate(self.support.phones)]
+        texts += [(f"support.phones[{n}].note", p.note) for n, p in enumerate(self.support.phones)]
+        texts += [(f"roles[{n}].title", r.title) for n, r in enumerate(self.roles)]
+        texts += [(f"roles[{n}].duties", r.duties) for n, r in enumerate(self.roles)]
+        texts += [(f"channels[{n}].title", c.title) for n, c in enumerate(self.channels)]
+        texts += [(f"channels[{n}].details", c.details) for n, c in enumerate(self.channels)]
+        texts += [(f"request_types[{n}].hint", t.hint) for n, t in enumerate(self.request_types)]
+        texts += [("procedure.platform_failure", self.procedure.platform_failure or "")]
+        if self.consultations is not None:
+            texts += [("consultations.how_to_ask", self.consultations.how_to_ask)]
+        for where, text in texts:
+            if _HOTLINE_WORDS.search(text):
+                raise ValueError(
+                    f"{where}: упоминается горячая линия, но ни один телефон в support.phones не "
+                    "отмечен hotline: true — отметьте телефон горячей линии или уберите её из текста"
                 )
         return self
 
@@ -635,6 +666,10 @@ class SchoolProfile(_Strict):
     def staff_with_role(self, role_id: str) -> list[StaffMember]:
         return [s for s in self.staff if role_id in s.roles]
 
+    def staff_with_permission(self, permission: Permission) -> list[StaffMember]:
+        """The staff members one of whose roles grants `permission`."""
+        return [s for s in self.staff if permission in self.permissions_of(s.id)]
+
     def permissions_of(self, staff_id: str) -> set[Permission]:
         member = self.staff_member(staff_id)
         if member is None:
@@ -693,6 +728,9 @@ class SchoolProfile(_Strict):
                     return []
                 return [m for t in item.teachers if (m := self.staff_member(t)) is not None]
         return []
+
+
+_HOTLINE_WORDS = re.compile(r"горяч\w*\s+лини", re.IGNORECASE)
 
 
 def _deadline_key(clock: str) -> str:

@@ -168,11 +168,11 @@ def _mode_words(profile: SchoolProfile, mode: ClockMode) -> str:
 
 
 def approval_text(profile: SchoolProfile) -> str:
-    """«Порядок утверждён: Директор — Иванова А. П., приказ от 30.08.2024 № 45.», or ''."""
+    """«Порядок утверждён: директор Иванова А. П., приказ от 30.08.2024 № 45.», or ''."""
     approval = profile.procedure.approved_by
     if approval is None:
         return ""
-    parts = [f"{approval.position} — {approval.name}"]
+    parts = [f"{role_in_sentence(approval.position)} {approval.name}"]
     if approval.order:
         parts.append(_order_text(approval.order))
     if approval.date:
