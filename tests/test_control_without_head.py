@@ -79,15 +79,15 @@ def test_incident_is_declared_by_the_controller_by_default(app):
         assert db.session.scalar(sa.select(KnownProblem.declared_by)) == "orlova"
 
 
-def test_the_controller_sees_every_request_and_is_named_by_the_title_of_its_role(app):
+def test_the_controller_sees_every_request_and_the_sign_in_page_names_who_gives_accounts(app):
     with app.app_context():
         req = submit_request(current_register(), request_data(request_type="psychologist"))
         db.session.commit()
         request_id = req.id
     client = app.test_client()
     login_page = client.get("/app/staff/login").get_data(as_text=True)
-    # The control role is named by its own title (here the demo's role still says «руководитель»).
+    # Not «руководитель службы» (there is none): the person whose role may manage accounts.
     assert "к руководителю службы" not in login_page
-    assert "руководитель службы сопровождения (заместитель директора)" in login_page
+    assert "Учётные записи выдаёт Орлова Марина Викторовна." in " ".join(login_page.split())
     login(client, "orlova")
     assert client.get(f"/app/desk/r/{request_id}").status_code == 200
