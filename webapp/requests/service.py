@@ -300,13 +300,16 @@ def handed_over(profile: SchoolProfile, values: dict, assignee: str, now: dt.dat
     """The columns of a request handed to `assignee` as it is registered: the assign clock
     stops now (as `lifecycle.assign` stops it), the take clock starts."""
     received, due = values["received_at"], values["assign_due"]
-    late = clock_time_between(profile, Clock.ASSIGN, due, now) if due is not None and now > due else dt.timedelta(0)
+    late = dt.timedelta(0)
+    if due is not None and now > due:
+        late = clock_time_between(profile, Clock.ASSIGN, due, now)
+    took = clock_time_between(profile, Clock.ASSIGN, received, now) if received < now else dt.timedelta(0)
     return {
         "status": RequestStatus.ASSIGNED,
         "assignee": assignee,
         "assigned_at": now,
         "assign_done_at": now,
-        "assign_took": int(clock_time_between(profile, Clock.ASSIGN, received, now).total_seconds()) if received < now else 0,
+        "assign_took": int(took.total_seconds()),
         "assign_late": int(late.total_seconds()),
         "missed": late > dt.timedelta(0),
         "take_due": due_for(profile, Clock.TAKE, now),
