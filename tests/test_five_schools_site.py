@@ -464,7 +464,8 @@ def test_quotes_are_never_nested_inside_quotes(site):
 
 
 def test_a_platform_named_with_quotes_is_quoted_the_russian_way():
-    from webapp.school.sitewords import platform_support, quoted
+    from webapp.school.sitewords import platform_support
+    from webapp.school.wording import quoted
 
     kustovskaya = load_profile(PROFILE_DIR / "school_001_kustovskaya.yaml")
     myschool = next(p for p in kustovskaya.platforms if p.name == "ФГИС «Моя школа»")

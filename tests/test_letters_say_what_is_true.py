@@ -218,7 +218,9 @@ def test_the_specialist_is_told_the_role_by_its_title_in_quotes(make_app, school
 
 
 def test_a_title_with_quotes_of_its_own_gets_inner_quotes():
-    assert notifications.quoted("Поддержка «Сферума»") == "«Поддержка „Сферума“»"
+    from webapp.school.wording import quoted
+
+    assert quoted("Поддержка «Сферума»") == "«Поддержка „Сферума“»"
 
 
 # Finding 12: a request handed to a teacher at registration is not promised to be handed.

@@ -26,7 +26,7 @@ from .mail.transport import default_sender
 from .requests import notifications
 from .requests.context import Register
 from .school import SchoolProfile, load_profile
-from .school.wording import plural
+from .school.wording import days_text, minutes_text
 from .vocabulary import TEMPLATE_NAMES
 from .web.audit import record_access
 from .web.current import PROFILE_KEY, REGISTER_KEY
@@ -305,8 +305,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(TEMPLATE_NAMES)
     app.context_processor(lambda: {"school": profile})
 
-    app.jinja_env.filters["days"] = lambda n: f"{n} {plural(int(n), 'день', 'дня', 'дней')}"
-    app.jinja_env.filters["minutes"] = lambda n: f"{n} {plural(int(n), 'минута', 'минуты', 'минут')}"
+    app.jinja_env.filters["days"] = lambda n: days_text(int(n))
+    app.jinja_env.filters["minutes"] = lambda n: minutes_text(int(n))
 
     @app.template_filter("local_time")
     def local_time(moment):

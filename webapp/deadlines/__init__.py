@@ -7,9 +7,9 @@ Letters about missed deadlines are the register's business (webapp/requests/esca
 """
 
 from .clock import add_service_time, is_open, next_opening, service_time_between
-from .due import clock_length, clock_mode, clock_time_between, due_for, initial_deadlines, runs
+from .due import clock_length, clock_mode, clock_time_between, due_for, initial_deadlines
 
 __all__ = [
     "add_service_time", "clock_length", "clock_mode", "clock_time_between", "due_for",
-    "initial_deadlines", "is_open", "next_opening", "runs", "service_time_between",
+    "initial_deadlines", "is_open", "next_opening", "service_time_between",
 ]  # fmt: skip

@@ -23,12 +23,7 @@ def clock_length(profile: SchoolProfile, clock: Clock) -> dt.timedelta | None:
 
 def clock_mode(profile: SchoolProfile, clock: Clock) -> ClockMode:
     """The mode `clock` runs in (calendar, working hours or working days)."""
-    return ClockMode(profile.clock_mode(Clock(clock)))
-
-
-def runs(profile: SchoolProfile, clock: Clock) -> bool:
-    """Whether the profile sets this deadline at all."""
-    return clock_length(profile, clock) is not None
+    return profile.clock_mode(Clock(clock))
 
 
 def due_for(profile: SchoolProfile, clock: Clock, start: dt.datetime) -> dt.datetime | None:

@@ -21,6 +21,7 @@ from ..mail.render import render_bodies
 from ..models import OutboxMessage, SupportRequest
 from ..models.types import utc_now
 from ..school.confidentiality import readers_text
+from ..school.wording import quoted
 from ..vocabulary import AuthorRole, Clock, ClosingOutcome, MailKind, Permission, Rating, RequestStatus
 from .context import Register
 from .routing import may_see_details, route
@@ -144,12 +145,6 @@ def _request_routed(
         # Handed straight to this teacher at registration (routing.py, `route_by`): why them.
         "assigned_as": _assigned_as(profile, req, member) if not copy else "",
     }
-
-
-def quoted(title: str) -> str:
-    """«Title» in Russian quotes; quotes inside it become „inner“ ones, never «a «b»»."""
-    inner = title.replace("«", "„").replace("»", "“")
-    return f"«{inner}»"
 
 
 def _assigned_as(profile, req: SupportRequest, member) -> str:

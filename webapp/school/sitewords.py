@@ -16,7 +16,7 @@ import phonenumbers
 from ..vocabulary import ClockMode, Permission
 from .confidentiality import role_in_sentence
 from .model import Platform, SchoolProfile, SupportPhone
-from .wording import plural
+from .wording import hours_text, minutes_text, plural, quoted
 
 # Each clock of the act, in the order a request meets them, and what it promises.
 _CLOCKS = (
@@ -28,28 +28,12 @@ _CLOCKS = (
 )  # fmt: skip
 
 
-def hours_text(hours: int) -> str:
-    return f"{hours} {plural(hours, 'час', 'часа', 'часов')}"
-
-
-def minutes_text(minutes: int) -> str:
-    if minutes >= 60 and minutes % 60 == 0:
-        return hours_text(minutes // 60)
-    return f"{minutes} {plural(minutes, 'минута', 'минуты', 'минут')}"
-
-
 def date_ru(value: dt.date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
 def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def quoted(text: str) -> str:
-    """A name in «ёлочках»; quotes inside it become „лапки“, as Russian writes quotes within
-    quotes: «ФГИС „Моя школа“», never «ФГИС «Моя школа»»."""
-    return "«" + text.replace("«", "„").replace("»", "“") + "»"
 
 
 def tel_href(phone: str) -> str:
